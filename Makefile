@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: Apache-2.0
+# vrfsec build: `make` builds everything, `make check` runs every test, `make demo` shows the data path.
+
+BUILD ?= build
+SAN ?= 0
+CC ?= gcc
+
+WARN := -Wall -Wextra -Werror -Wno-unknown-pragmas -Wvla -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+OPT ?= -O2 -g
+CFLAGS := -std=c11 $(OPT) $(WARN) -D_GNU_SOURCE -march=x86-64-v2 -Ihw/hls -Isim/engine -Itests/common
+LDLIBS := -lIPSec_MB -lcrypto -lpcap
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+HLS_SRC := $(wildcard hw/hls/*.c)
+ENGINE_SRC := $(wildcard sim/engine/*.c)
+COMMON_SRC := $(wildcard tests/common/*.c)
+HLS_OBJ := $(HLS_SRC:%.c=$(BUILD)/obj/%.o)
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+LIBS := $(BUILD)/lib/libvrfsec_common.a $(BUILD)/lib/libvrfsec_engine.a $(BUILD)/lib/libvrfsec_hls.a
+
+# program name : source folder (every .c in the folder)
+PROGS := vrfsec-vectors:tests/vectors vrfsec-diff:tests/diff vrfsec-bench:tests/bench vrfsec-demo:sim/demo
+prog_name = $(word 1,$(subst :, ,$1))
+prog_dir = $(word 2,$(subst :, ,$1))
+PROG_BINS := $(foreach p,$(PROGS),$(if $(wildcard $(call prog_dir,$p)/*.c),$(BUILD)/bin/$(call prog_name,$p)))
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps check demo bench clean fmt lint hls-check
+all: $(PROG_BINS) $(UNIT_BINS)
+
+deps:
+	@tools/deps.sh
+
+$(BUILD)/obj/hw/hls/%.o: hw/hls/%.c $(wildcard hw/hls/*.h hw/hls/*.def)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-unknown-pragmas -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c $(wildcard hw/hls/*.h hw/hls/*.def sim/engine/*.h tests/common/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/lib/libvrfsec_hls.a: $(HLS_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/lib/libvrfsec_engine.a: $(ENGINE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^ $(if $^,,/dev/null)
+$(BUILD)/lib/libvrfsec_common.a: $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+define prog_rule
+$(BUILD)/bin/$(call prog_name,$1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(call prog_dir,$1)/*.c)) $(LIBS)
+	@mkdir -p $$(dir $$@)
+	$(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS)
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$p)))
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+hls-check:
+	python3 tools/hls_check.py hw/hls
+
+check: deps
+	@tools/check.sh
+
+demo: deps all
+	@tools/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/bin/vrfsec-bench
+
+fmt:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --std=c11 -Ihw/hls --suppress=missingIncludeSystem hw/hls sim tests
+
+clean:
+	rm -rf build build-san

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Byte access helpers for the kernels: big-endian loads/stores, bounded copies, checksums. */
+#ifndef VRFSEC_BYTES_H
+#define VRFSEC_BYTES_H
+
+#include <stdint.h>
+
+#include "vrfsec_hls.h"
+
+#define VRFSEC_COPY_MAX 128u /* longest header copy the framing does */
+
+static inline uint16_t rd16(const uint8_t *p)
+{
+	return (uint16_t)(((uint16_t)p[0] << 8) | p[1]);
+}
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+
+static inline void wr16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline void wr64(uint8_t *p, uint64_t v)
+{
+	wr32(p, (uint32_t)(v >> 32));
+	wr32(p + 4, (uint32_t)v);
+}
+
+/* Header-sized copy; n <= VRFSEC_COPY_MAX. Regions must not overlap unless dst < src. */
+static inline void copy_hdr(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < VRFSEC_COPY_MAX; i++) {
+#pragma HLS PIPELINE II = 1
+		if (i >= n)
+			break;
+		dst[i] = src[i];
+	}
+}
+
+/* Same, for a destination behind the source (headers that move towards the tail). */
+static inline void copy_hdr_back(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < VRFSEC_COPY_MAX; i++) {
+		if (i >= n)
+			break;
+		dst[n - 1u - i] = src[n - 1u - i];
+	}
+}
+
+/* Unfolded one's complement sum of n bytes (n even, n <= VRFSEC_COPY_MAX). */
+static inline uint32_t csum_add(uint32_t sum, const uint8_t *p, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < VRFSEC_COPY_MAX / 2u; i++) {
+		if (2u * i >= n)
+			break;
+		sum += rd16(p + 2u * i);
+	}
+	return sum;
+}
+
+static inline uint16_t csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffffu) + (sum >> 16);
+	sum = (sum & 0xffffu) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* Does addr (af 4 or 6) fall inside prefix/plen? */
+static inline int prefix_match(const uint8_t *addr, const uint8_t *prefix, uint32_t plen,
+			       uint32_t alen)
+{
+	uint32_t i;
+
+	for (i = 0; i < 16u; i++) {
+		uint32_t bits;
+		uint8_t mask;
+
+		if (i >= alen || 8u * i >= plen)
+			break;
+		bits = plen - 8u * i;
+		mask = bits >= 8u ? 0xffu : (uint8_t)(0xffu << (8u - bits));
+		if ((addr[i] & mask) != (prefix[i] & mask))
+			return 0;
+	}
+	return 1;
+}
+
+#endif

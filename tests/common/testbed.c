@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Bench card: allocation of tables and engine, frame loading and single-packet runs. */
+#include "testbed.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "engine_impl.h"
+
+static const char *const counter_names[] = {
+#define X(id, name, help) name,
+#include "counters.def"
+#undef X
+};
+
+const char *vrfsec_counter_name(unsigned id)
+{
+	return id < VRFSEC_CNT_MAX ? counter_names[id] : "?";
+}
+
+int testbed_open(struct testbed *tb, enum vrfsec_engine_kind kind)
+{
+	int rc;
+
+	memset(tb, 0, sizeof(*tb));
+	tb->kind = kind;
+	tb->t = vrfsec_map_zeroed(sizeof(*tb->t));
+	if (!tb->t)
+		return -ENOMEM;
+	vrfsec_tables_init(tb->t);
+	rc = vrfsec_engine_create(&tb->e, kind, tb->t);
+	if (rc) {
+		vrfsec_unmap(tb->t, sizeof(*tb->t));
+		tb->t = NULL;
+	}
+	return rc;
+}
+
+void testbed_close(struct testbed *tb)
+{
+	vrfsec_engine_destroy(tb->e);
+	if (tb->t)
+		vrfsec_unmap(tb->t, sizeof(*tb->t));
+	memset(tb, 0, sizeof(*tb));
+}
+
+void pkt_load(struct vrfsec_pkt *p, uint8_t in_port, const uint8_t *frame, size_t len)
+{
+	if (len > VRFSEC_MAX_FRAME)
+		len = VRFSEC_MAX_FRAME;
+	p->off = VRFSEC_HEADROOM;
+	p->len = (uint16_t)len;
+	p->in_port = in_port;
+	p->out_port = VRFSEC_PORT_DROP;
+	p->sa_out = VRFSEC_NONE;
+	memcpy(p->buf + p->off, frame, len);
+}
+
+unsigned testbed_run1(struct testbed *tb, struct vrfsec_pkt *p)
+{
+	vrfsec_engine_run(tb->e, &p, 1);
+	return p->out_port;
+}
+
+void eth_hdr(uint8_t *h, const uint8_t *dst, const uint8_t *src, uint16_t ethertype)
+{
+	memcpy(h, dst, 6);
+	memcpy(h + 6, src, 6);
+	h[12] = (uint8_t)(ethertype >> 8);
+	h[13] = (uint8_t)ethertype;
+}
+
+void ipv4_fix_csum(uint8_t *ip)
+{
+	unsigned hlen = (ip[0] & 15u) * 4u, i;
+	uint32_t sum = 0;
+
+	ip[10] = ip[11] = 0;
+	for (i = 0; i < hlen; i += 2)
+		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	ip[10] = (uint8_t)(sum >> 8);
+	ip[11] = (uint8_t)sum;
+}
