@@ -31,6 +31,9 @@ PROG_BINS := $(foreach p,$(PROGS),$(if $(wildcard $(call prog_dir,$p)/*.c),$(BUI
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
+# keep objects of pattern rules (unit test objects are intermediates otherwise)
+.SECONDARY:
+
 .PHONY: all deps check demo bench clean fmt lint hls-check
 all: $(PROG_BINS) $(UNIT_BINS)
 

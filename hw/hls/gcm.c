@@ -200,9 +200,10 @@ void vrfsec_gcm_seal(const struct vrfsec_gcm_key *k, const uint8_t nonce[12], co
 {
 	uint8_t cb[GCM_BLOCK], ek0[GCM_BLOCK];
 	uint64_t y[2] = { 0, 0 };
-	uint32_t i;
 
 	if (len > VRFSEC_MAX_FRAME || aad_len > GCM_AAD_MAX) {
+		uint32_t i;
+
 		/* Outside what the hardware can hold. There is no error return, so encrypt nothing
 		 * and leave a tag that a peer will not accept (it is also not a tag of this data). */
 		for (i = 0; i < GCM_BLOCK; i++)

@@ -173,35 +173,36 @@ static const struct mv_case mv_cases[] = {
 	},
 };
 
+/* Seal out of place and in place, then open in place; a failure names the spec's case number. */
 static void test_mv_vectors(void **state)
 {
 	uint8_t key[32], iv[12], aad[32], pt[64], ct[64], tag[16], buf[64], got[16];
-	size_t i, klen, alen, len;
 	struct vrfsec_gcm_key k;
+	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(mv_cases) / sizeof(mv_cases[0]); i++) {
 		const struct mv_case *c = &mv_cases[i];
+		size_t klen = unhex(c->key, key, sizeof(key));
+		size_t alen = unhex(c->aad, aad, sizeof(aad));
+		size_t len = unhex(c->pt, pt, sizeof(pt));
+		int pass = 1;
 
-		klen = unhex(c->key, key, sizeof(key));
 		assert_int_equal(unhex(c->iv, iv, sizeof(iv)), 12);
-		alen = unhex(c->aad, aad, sizeof(aad));
-		len = unhex(c->pt, pt, sizeof(pt));
 		assert_int_equal(unhex(c->ct, ct, sizeof(ct)), len);
 		unhex(c->tag, tag, sizeof(tag));
 		assert_int_equal(vrfsec_gcm_key_setup(&k, key, (uint32_t)klen), VRFSEC_OK);
 
 		memset(buf, 0, sizeof(buf));
 		vrfsec_gcm_seal(&k, iv, aad, (uint32_t)alen, pt, buf, (uint32_t)len, got);
-		assert_memory_equal(buf, ct, len);
-		assert_memory_equal(got, tag, 16);
+		pass &= memcmp(buf, ct, len) == 0 && memcmp(got, tag, 16) == 0;
 		memcpy(buf, pt, len);
 		vrfsec_gcm_seal(&k, iv, aad, (uint32_t)alen, buf, buf, (uint32_t)len, got);
-		assert_memory_equal(buf, ct, len);
-		assert_memory_equal(got, tag, 16);
-		assert_int_equal(vrfsec_gcm_open(&k, iv, aad, (uint32_t)alen, buf, buf,
-						 (uint32_t)len, tag), 1);
-		assert_memory_equal(buf, pt, len);
+		pass &= memcmp(buf, ct, len) == 0 && memcmp(got, tag, 16) == 0;
+		pass &= vrfsec_gcm_open(&k, iv, aad, (uint32_t)alen, buf, buf, (uint32_t)len, tag);
+		pass &= memcmp(buf, pt, len) == 0;
+		if (!pass)
+			fail_msg("McGrew-Viega test case %d", c->num);
 	}
 }
 
@@ -237,7 +238,6 @@ static void ossl_seal(const uint8_t *key, size_t klen, const uint8_t *iv, const 
 	const EVP_CIPHER *c = klen == 16 ? EVP_aes_128_gcm() :
 			      klen == 24 ? EVP_aes_192_gcm() : EVP_aes_256_gcm();
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-	uint8_t fin[16];
 	int n = 0, ok;
 
 	assert_non_null(ctx);
@@ -246,8 +246,11 @@ static void ossl_seal(const uint8_t *key, size_t klen, const uint8_t *iv, const 
 		ok = EVP_EncryptUpdate(ctx, NULL, &n, aad, (int)alen) == 1;
 	if (ok && len > 0)
 		ok = EVP_EncryptUpdate(ctx, ct, &n, pt, (int)len) == 1 && (size_t)n == len;
-	if (ok)
+	if (ok) {
+		uint8_t fin[16];
+
 		ok = EVP_EncryptFinal_ex(ctx, fin, &n) == 1 && n == 0;
+	}
 	if (ok)
 		ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1;
 	EVP_CIPHER_CTX_free(ctx);
@@ -268,18 +271,18 @@ static void test_random_vs_openssl(void **state)
 	static const size_t aad_lens[4] = { 0, 8, 12, 16 };
 	static const size_t edge[] = { 0, 1, 15, 16, 17, 31, 32, 33, 2047, 2048 };
 	uint8_t key[32], iv[12], aad[MAX_AAD], tag[16], want_tag[16];
-	size_t i, klen, alen, len;
 	struct vrfsec_gcm_key k;
+	size_t i;
 
 	(void)state;
 	rng_state = SEED;
 	for (i = 0; i < RANDOM_CASES; i++) {
 		uint8_t *pt, *ct, *want, *out;
 		int seal_inplace = (int)(rnd() & 1), open_inplace = (int)(rnd() & 1);
+		size_t klen = 16 + 8 * (size_t)(rnd() % 3);
+		size_t alen = aad_lens[rnd() % 4];
+		size_t len = i < sizeof(edge) / sizeof(edge[0]) ? edge[i] : (size_t)(rnd() % 2049);
 
-		klen = 16 + 8 * (size_t)(rnd() % 3);
-		alen = aad_lens[rnd() % 4];
-		len = i < sizeof(edge) / sizeof(edge[0]) ? edge[i] : (size_t)(rnd() % 2049);
 		rnd_fill(key, klen);
 		rnd_fill(iv, sizeof(iv));
 		rnd_fill(aad, alen);
@@ -321,15 +324,16 @@ static void test_tamper(void **state)
 {
 	uint8_t key[32], iv[12], aad[MAX_AAD], tag[16], pt[VRFSEC_MAX_FRAME], ct[VRFSEC_MAX_FRAME];
 	uint8_t out[VRFSEC_MAX_FRAME], keep[VRFSEC_MAX_FRAME];
-	size_t i, f, klen, alen, len;
 	struct vrfsec_gcm_key k;
+	size_t i, f;
 
 	(void)state;
 	rng_state = SEED ^ 0x7461u;
 	for (i = 0; i < TAMPER_CASES; i++) {
-		klen = 16 + 8 * (size_t)(rnd() % 3);
-		alen = 8 + 4 * (size_t)(rnd() % 3);
-		len = 1 + (size_t)(rnd() % VRFSEC_MAX_FRAME);
+		size_t klen = 16 + 8 * (size_t)(rnd() % 3);
+		size_t alen = 8 + 4 * (size_t)(rnd() % 3);
+		size_t len = 1 + (size_t)(rnd() % VRFSEC_MAX_FRAME);
+
 		rnd_fill(key, klen);
 		rnd_fill(iv, sizeof(iv));
 		rnd_fill(aad, alen);
