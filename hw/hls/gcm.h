@@ -17,7 +17,8 @@ struct vrfsec_gcm_key {
 int vrfsec_gcm_key_setup(struct vrfsec_gcm_key *k, const uint8_t *key, uint32_t key_len);
 
 /* Encrypt len bytes in place (or in -> out; they may alias) and write the 16-byte tag.
- * len and aad_len are bounded by VRFSEC_MAX_FRAME and 16. */
+ * len and aad_len are bounded by VRFSEC_MAX_FRAME and 32 (ESP uses 8 or 12); beyond them nothing
+ * is written to out and the tag is zero. */
 void vrfsec_gcm_seal(const struct vrfsec_gcm_key *k, const uint8_t nonce[12], const uint8_t *aad,
 		     uint32_t aad_len, const uint8_t *in, uint8_t *out, uint32_t len, uint8_t tag[16]);
 

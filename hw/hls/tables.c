@@ -67,3 +67,22 @@ int vrfsec_label_map(struct vrfsec_tables *t, uint32_t label, uint16_t vrf)
 	t->label_vrf[label] = (uint16_t)(vrf + 1u);
 	return VRFSEC_OK;
 }
+
+int vrfsec_route_add(struct vrfsec_tables *t, uint16_t vrf, uint8_t af, const uint8_t *addr,
+		     uint8_t plen, uint32_t nh)
+{
+	int rc;
+
+	if (vrf >= VRFSEC_MAX_VRF || nh == 0 || nh >= VRFSEC_MAX_NH)
+		return VRFSEC_EINVAL;
+	rc = vrfsec_fib_add(&t->fib, vrf, af, addr, plen, nh);
+	if (rc == VRFSEC_ENOSPC)
+		t->cnt[VRFSEC_CNT_TABLE_FULL]++;
+	return rc;
+}
+
+int vrfsec_route_del(struct vrfsec_tables *t, uint16_t vrf, uint8_t af, const uint8_t *addr,
+		     uint8_t plen)
+{
+	return vrfsec_fib_del(&t->fib, vrf, af, addr, plen);
+}

@@ -64,4 +64,12 @@ int vrfsec_vrf_set(struct vrfsec_tables *t, uint16_t vrf, const struct vrfsec_vr
 /* Map a VPN label (16 .. 2^20-1) to a VRF; vrf VRFSEC_NONE & 0xffff removes it. */
 int vrfsec_label_map(struct vrfsec_tables *t, uint32_t label, uint16_t vrf);
 
+/* Route prefix/plen of vrf to next hop nh (1 .. VRFSEC_MAX_NH-1), replacing an equal prefix.
+ * 0, VRFSEC_EINVAL or VRFSEC_ENOSPC (counted as table_full). */
+int vrfsec_route_add(struct vrfsec_tables *t, uint16_t vrf, uint8_t af, const uint8_t *addr,
+		     uint8_t plen, uint32_t nh);
+/* Remove a route; the covering route takes over. 0, VRFSEC_EINVAL or VRFSEC_ENOENT. */
+int vrfsec_route_del(struct vrfsec_tables *t, uint16_t vrf, uint8_t af, const uint8_t *addr,
+		     uint8_t plen);
+
 #endif

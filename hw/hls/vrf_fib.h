@@ -37,10 +37,11 @@ uint32_t vrfsec_fib_lookup(const struct vrfsec_fib *fib, uint16_t vrf, uint8_t a
 
 /* Setup: empty every VRF. */
 void vrfsec_fib_init(struct vrfsec_fib *fib);
-/* Setup: add or replace prefix/plen -> nh (nh != 0). 0, VRFSEC_EINVAL or VRFSEC_ENOSPC. */
+/* Setup: add or replace prefix/plen -> nh (0 < nh < 2^24). 0, VRFSEC_EINVAL or VRFSEC_ENOSPC. */
 int vrfsec_fib_add(struct vrfsec_fib *fib, uint16_t vrf, uint8_t af, const uint8_t *addr,
 		   uint8_t plen, uint32_t nh);
-/* Setup: remove prefix/plen; the covering route, if any, takes its place. 0 or VRFSEC_ENOENT. */
+/* Setup: remove prefix/plen; the covering route, if any, takes its place. 0, VRFSEC_EINVAL or
+ * VRFSEC_ENOENT. */
 int vrfsec_fib_del(struct vrfsec_fib *fib, uint16_t vrf, uint8_t af, const uint8_t *addr,
 		   uint8_t plen);
 

@@ -102,7 +102,7 @@ static int program_client(struct demo *d, struct client *c, unsigned i)
 	nh.kind = VRFSEC_NH_SA;
 	nh.sa = c->sa_out;
 	rc = rc ? rc : vrfsec_nh_set(d->gw.t, c->nh, &nh);
-	rc = rc ? rc : vrfsec_fib_add(&d->gw.t->fib, (uint16_t)c->vrf, VRFSEC_AF_IPV4, c->inner, 32,
+	rc = rc ? rc : vrfsec_route_add(d->gw.t, (uint16_t)c->vrf, VRFSEC_AF_IPV4, c->inner, 32,
 				      c->nh);
 	/* the client's side: what it sends is our inbound SA, sealed by the peer testbed */
 	in.dir = VRFSEC_SA_DIR_OUT;
@@ -141,7 +141,7 @@ static int program(struct demo *d)
 		memcpy(core.eth, MAC_P_ROUTER, 6);
 		memcpy(core.eth + 6, MAC_GW_CORE, 6);
 		rc = rc ? rc : vrfsec_nh_set(d->gw.t, 10 + v, &core);
-		rc = rc ? rc : vrfsec_fib_add(&d->gw.t->fib, (uint16_t)v, VRFSEC_AF_IPV4, hq, 16, 10 + v);
+		rc = rc ? rc : vrfsec_route_add(d->gw.t, (uint16_t)v, VRFSEC_AF_IPV4, hq, 16, 10 + v);
 	}
 	for (i = 0; i < N_VRF * N_CLIENT && !rc; i++) {
 		struct client *c = &d->c[i];
@@ -335,7 +335,6 @@ static void keys_file(struct demo *d, FILE *fp)
 static void report(struct demo *d)
 {
 	unsigned i;
-	const uint64_t *cnt = d->gw.t->cnt;
 	static const char *const port[] = { "public", "core", "inside", "host", "drop" };
 
 	printf("\nclients (VRF, inner address, outer address, NAT-T, SPIs in/out, packets in/out):\n");
@@ -357,11 +356,8 @@ static void report(struct demo *d)
 	printf("\nexits of %u frames:", d->sent);
 	for (i = 0; i < 5; i++)
 		printf(" %s=%u", port[i], d->by_port[i]);
-	printf("\ncounters:");
-	for (i = 0; i < VRFSEC_CNT_MAX; i++)
-		if (cnt[i])
-			printf(" %s=%llu", vrfsec_counter_name(i), (unsigned long long)cnt[i]);
-	printf("\n");
+	printf("\n\n");
+	vrfsec_counters_print(stdout, d->gw.t);
 }
 
 int main(int argc, char **argv)

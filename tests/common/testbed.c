@@ -7,17 +7,6 @@
 
 #include "engine_impl.h"
 
-static const char *const counter_names[] = {
-#define X(id, name, help) name,
-#include "counters.def"
-#undef X
-};
-
-const char *vrfsec_counter_name(unsigned id)
-{
-	return id < VRFSEC_CNT_MAX ? counter_names[id] : "?";
-}
-
 int testbed_open(struct testbed *tb, enum vrfsec_engine_kind kind)
 {
 	int rc;

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counters.h"
 #include "engine.h"
 
 struct testbed {
@@ -29,8 +30,6 @@ static inline const uint8_t *pkt_data(const struct vrfsec_pkt *p)
 /* Run one frame through the engine; returns the packet's out_port. */
 unsigned testbed_run1(struct testbed *tb, struct vrfsec_pkt *p);
 
-/* Name of a counter id. */
-const char *vrfsec_counter_name(unsigned id);
 
 /* Write an Ethernet header (dst, src, ethertype) */
 void eth_hdr(uint8_t *h, const uint8_t *dst, const uint8_t *src, uint16_t ethertype);
