@@ -273,6 +273,8 @@ int esp_case_program(const struct esp_case *ec, struct testbed *tb)
 
 	vp.vlan = VLAN_ID;
 	rc = vrfsec_vrf_set(tb->t, VRF_ID, &vp);
+	/* the card takes ESP-in-UDP on its one NAT-T port: the port the case's packets go to */
+	tb->t->port.natt_port = ec->in.udp ? ec->in.udp_dport : 4500;
 	nh.kind = VRFSEC_NH_VLAN;
 	nh.vlan = VLAN_ID;
 	memcpy(nh.eth, MAC_PEER, 6);
