@@ -39,6 +39,37 @@ static inline void wr64(uint8_t *p, uint64_t v)
 	wr32(p + 4, (uint32_t)v);
 }
 
+static inline uint64_t ld64le(const uint8_t *p)
+{
+	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+	       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+	       (uint64_t)p[7] << 56;
+}
+
+static inline void st64le(uint8_t *p, uint64_t v)
+{
+	uint32_t i;
+
+	for (i = 0; i < 8u; i++) {
+#pragma HLS UNROLL
+		p[i] = (uint8_t)(v >> (8u * i));
+	}
+}
+
+/* Header copy in 8-byte words: writes n rounded up to a multiple of 8 (n <= VRFSEC_COPY_MAX).
+ * Only for destinations whose following bytes the caller writes afterwards. */
+static inline void copy_words(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < VRFSEC_COPY_MAX / 8u; i++) {
+#pragma HLS PIPELINE II = 1
+		if (8u * i >= n)
+			break;
+		st64le(dst + 8u * i, ld64le(src + 8u * i));
+	}
+}
+
 /* Header-sized copy; n <= VRFSEC_COPY_MAX. Regions must not overlap unless dst < src. */
 static inline void copy_hdr(uint8_t *dst, const uint8_t *src, uint32_t n)
 {
@@ -64,17 +95,33 @@ static inline void copy_hdr_back(uint8_t *dst, const uint8_t *src, uint32_t n)
 	}
 }
 
-/* Unfolded one's complement sum of n bytes (n even, n <= VRFSEC_COPY_MAX). */
-static inline uint32_t csum_add(uint32_t sum, const uint8_t *p, uint32_t n)
+/* Unfolded one's complement sum of an IPv4 header of hlen bytes (20..60): the fixed part
+ * unrolled, options only when present. */
+static inline uint32_t csum_ip4(const uint8_t *p, uint32_t hlen)
 {
+	uint32_t sum = 0;
 	uint32_t i;
 
-	for (i = 0; i < VRFSEC_COPY_MAX / 2u; i++) {
-		if (2u * i >= n)
+	for (i = 0; i < 10u; i++) {
+#pragma HLS UNROLL
+		sum += rd16(p + 2u * i);
+	}
+	for (i = 10u; i < 30u; i++) {
+		if (2u * i >= hlen)
 			break;
 		sum += rd16(p + 2u * i);
 	}
 	return sum;
+}
+
+/* RFC 1624 incremental update: 16-bit word old_w of a header became new_w. */
+static inline uint16_t csum_update(uint16_t csum, uint16_t old_w, uint16_t new_w)
+{
+	uint32_t sum = (uint16_t)~csum + (uint32_t)(uint16_t)~old_w + new_w;
+
+	sum = (sum & 0xffffu) + (sum >> 16);
+	sum = (sum & 0xffffu) + (sum >> 16);
+	return (uint16_t)~sum;
 }
 
 static inline uint16_t csum_fold(uint32_t sum)

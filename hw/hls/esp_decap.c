@@ -81,7 +81,7 @@ uint32_t esp_decap_rx(struct vrfsec_tables *t, struct vrfsec_pkt *p)
 		hlen = (ip[0] & 15u) * 4u;
 		ip_len = rd16(ip + 2);
 		if (hlen < 20u || ip_len < hlen || ip_len > avail ||
-		    csum_fold(csum_add(0, ip, hlen)) != 0)
+		    csum_fold(csum_ip4(ip, hlen)) != 0)
 			return pkt_exit(t, p, VRFSEC_PORT_DROP, VRFSEC_CNT_MALFORMED);
 		if ((rd16(ip + 6) & 0x3fffu) != 0)
 			return pkt_exit(t, p, VRFSEC_PORT_HOST, VRFSEC_CNT_FRAGMENT);
@@ -173,7 +173,7 @@ static uint32_t transport_rebuild(struct vrfsec_pkt *p, uint32_t payload_off, ui
 		wr16(ip + 2, (uint16_t)(hlen + payload_len));
 		ip[9] = next_header;
 		wr16(ip + 10, 0);
-		wr16(ip + 10, csum_fold(csum_add(0, ip, hlen)));
+		wr16(ip + 10, csum_fold(csum_ip4(ip, hlen)));
 	} else {
 		wr16(ip + 4, (uint16_t)payload_len);
 		ip[6] = next_header;

@@ -30,7 +30,7 @@ static void fill_outer(struct vrfsec_sa *sa, uint8_t *ip, uint32_t outer_len, ui
 		sa->ipv4_id++;
 		wr16(ip + 6, frag);
 		wr16(ip + 10, 0);
-		wr16(ip + 10, csum_fold(csum_add(0, ip, 20u)));
+		wr16(ip + 10, csum_fold(csum_ip4(ip, 20u)));
 	} else {
 		wr32(ip, 0x60000000u | ((uint32_t)tos << 20) | sa->flow_label);
 		wr16(ip + 4, (uint16_t)(outer_len - 40u));
@@ -102,7 +102,8 @@ uint32_t esp_encap(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint32_t sa_id
 	esp_off = payload_off - ESP_OVERHEAD;
 	if (sa->mode == VRFSEC_MODE_TUNNEL) {
 		frame_off = esp_off + 4u - sa->tmpl_len;
-		copy_hdr(p->buf + frame_off, sa->tmpl, sa->tmpl_len);
+		/* whole words: the overrun lands on sequence number and IV, written below */
+		copy_words(p->buf + frame_off, sa->tmpl, sa->tmpl_len);
 		l3 = frame_off + ETH_HLEN;
 	} else {
 		/* Keep the packet's own IP header; template gives Ethernet, UDP and SPI. */
@@ -117,7 +118,7 @@ uint32_t esp_encap(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint32_t sa_id
 			p->buf[l3 + 9u] = udp_len ? IPPROTO_UDP : IPPROTO_ESP;
 			wr16(p->buf + l3 + 2u, (uint16_t)outer_len);
 			wr16(p->buf + l3 + 10u, 0);
-			wr16(p->buf + l3 + 10u, csum_fold(csum_add(0, p->buf + l3, hlen)));
+			wr16(p->buf + l3 + 10u, csum_fold(csum_ip4(p->buf + l3, hlen)));
 		} else {
 			p->buf[l3 + 6u] = udp_len ? IPPROTO_UDP : IPPROTO_ESP;
 			wr16(p->buf + l3 + 4u, (uint16_t)(outer_len - 40u));

@@ -62,12 +62,14 @@ uint32_t vrf_forward(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint16_t vrf
 		ttl = label_ttl; /* RFC 3443 uniform model: the label TTL is the packet's TTL */
 	if (ttl <= 1u)
 		return pkt_exit(t, p, VRFSEC_PORT_HOST, VRFSEC_CNT_TTL_EXPIRED);
-	ttl--;
 	if (v4) {
-		ip[8] = ttl;
-		wr16(ip + 10, 0);
-		wr16(ip + 10, csum_fold(csum_add(0, ip, (ip[0] & 15u) * 4u)));
+		uint16_t old_w = rd16(ip + 8);
+
+		ip[8] = (uint8_t)(ttl - 1u);
+		wr16(ip + 10, csum_update(rd16(ip + 10), old_w, rd16(ip + 8)));
+		ttl--;
 	} else {
+		ttl--;
 		ip[7] = ttl;
 	}
 
