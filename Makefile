@@ -34,7 +34,7 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # keep objects of pattern rules (unit test objects are intermediates otherwise)
 .SECONDARY:
 
-.PHONY: all deps check demo bench clean fmt lint hls-check
+.PHONY: all deps check demo bench clean fmt lint hls-check abi
 all: $(PROG_BINS) $(UNIT_BINS)
 
 deps:
@@ -68,6 +68,9 @@ $(foreach p,$(PROGS),$(eval $(call prog_rule,$p)))
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+abi:
+	python3 tools/abigen.py
 
 hls-check:
 	python3 tools/hls_check.py hw/hls
