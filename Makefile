@@ -7,7 +7,8 @@ CC ?= gcc
 
 WARN := -Wall -Wextra -Werror -Wno-unknown-pragmas -Wvla -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 OPT ?= -O2 -g
-CFLAGS := -std=c11 $(OPT) $(WARN) -D_GNU_SOURCE -march=x86-64-v2 -Ihw/hls -Isim/engine -Itests/common
+CFLAGS := -std=c11 $(OPT) $(WARN) -D_GNU_SOURCE -march=x86-64-v2 -Ihw/hls -Ihw/abi/gen -Isim/engine -Isim \
+	-Ifirmware -Idriver/include -Itests/common
 LDLIBS := -lIPSec_MB -lcrypto -lpcap
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -15,15 +16,34 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 HLS_SRC := $(wildcard hw/hls/*.c)
+FW_SRC := $(wildcard firmware/*.c)
+DRV_SRC := $(wildcard driver/*.c)
 ENGINE_SRC := $(wildcard sim/engine/*.c)
 COMMON_SRC := $(wildcard tests/common/*.c)
 HLS_OBJ := $(HLS_SRC:%.c=$(BUILD)/obj/%.o)
 ENGINE_OBJ := $(ENGINE_SRC:%.c=$(BUILD)/obj/%.o)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+FW_OBJ := $(FW_SRC:%.c=$(BUILD)/obj/%.o)
+DRV_OBJ := $(DRV_SRC:%.c=$(BUILD)/obj/%.o)
+FW_LIB := $(if $(FW_SRC),$(BUILD)/lib/libvrfsec_fw.a)
+DRV_LIB := $(if $(DRV_SRC),$(BUILD)/lib/libvrfsec.a)
 LIBS := $(BUILD)/lib/libvrfsec_common.a $(BUILD)/lib/libvrfsec_engine.a $(BUILD)/lib/libvrfsec_hls.a
 
-# program name : source folder (every .c in the folder)
-PROGS := vrfsec-vectors:tests/vectors vrfsec-diff:tests/diff vrfsec-bench:tests/bench vrfsec-demo:sim/demo
+# program name : source folder (every .c in the folder); per-program extra archives and libraries
+# in PLIBS_<name> and PLDLIBS_<name>
+PROGS := vrfsec-vectors:tests/vectors vrfsec-diff:tests/diff vrfsec-bench:tests/bench \
+	vrfsec-demo:sim/demo vrfsec-sim:sim/card vrfsec-card:host/card vrfsec:host/cli \
+	vrfsec-cardtest:tests/card
+PLIBS_vrfsec-sim := $(FW_LIB)
+PLDLIBS_vrfsec-sim := -lxdp -lbpf
+PLIBS_vrfsec-card := $(DRV_LIB)
+PLDLIBS_vrfsec-card := -lpci
+PLIBS_vrfsec := $(DRV_LIB)
+PLDLIBS_vrfsec := -lpci
+PLIBS_vrfsec-cardtest := $(DRV_LIB) $(FW_LIB)
+PLDLIBS_vrfsec-cardtest := -lpci
+PLIBS_vrfsec-bench := $(DRV_LIB)
+PLDLIBS_vrfsec-bench := $(if $(DRV_SRC),-lpci)
 prog_name = $(word 1,$(subst :, ,$1))
 prog_dir = $(word 2,$(subst :, ,$1))
 PROG_BINS := $(foreach p,$(PROGS),$(if $(wildcard $(call prog_dir,$p)/*.c),$(BUILD)/bin/$(call prog_name,$p)))
@@ -44,7 +64,8 @@ $(BUILD)/obj/hw/hls/%.o: hw/hls/%.c $(wildcard hw/hls/*.h hw/hls/*.def)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Wno-unknown-pragmas -c $< -o $@
 
-$(BUILD)/obj/%.o: %.c $(wildcard hw/hls/*.h hw/hls/*.def sim/engine/*.h tests/common/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard hw/hls/*.h hw/hls/*.def hw/abi/gen/*.h sim/*.h sim/engine/*.h \
+		firmware/*.h driver/*.h driver/include/*.h tests/common/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -54,20 +75,26 @@ $(BUILD)/lib/libvrfsec_hls.a: $(HLS_OBJ)
 $(BUILD)/lib/libvrfsec_engine.a: $(ENGINE_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^ $(if $^,,/dev/null)
+$(BUILD)/lib/libvrfsec_fw.a: $(FW_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/lib/libvrfsec.a: $(DRV_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
 $(BUILD)/lib/libvrfsec_common.a: $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
 define prog_rule
-$(BUILD)/bin/$(call prog_name,$1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(call prog_dir,$1)/*.c)) $(LIBS)
+$(BUILD)/bin/$(call prog_name,$1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(call prog_dir,$1)/*.c)) $(PLIBS_$(call prog_name,$1)) $(LIBS)
 	@mkdir -p $$(dir $$@)
-	$(CC) $(LDFLAGS) -o $$@ $$^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $$@ $$^ $(PLDLIBS_$(call prog_name,$1)) $(LDLIBS)
 endef
 $(foreach p,$(PROGS),$(eval $(call prog_rule,$p)))
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBS)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(DRV_LIB) $(FW_LIB) $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(if $(DRV_SRC),-lpci) -lcmocka
 
 abi:
 	python3 tools/abigen.py
