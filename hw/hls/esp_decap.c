@@ -181,6 +181,33 @@ static uint32_t transport_rebuild(struct vrfsec_pkt *p, uint32_t payload_off, ui
 	return ip_off;
 }
 
+/* RFC 6040 normal-mode decapsulation: congestion marked on the outer header survives into an
+ * ECN-capable inner packet; over a Not-ECT inner packet it cannot, and the packet is dropped.
+ * Returns 0, or 1 to drop. */
+static uint32_t ecn_decap(const uint8_t *outer, uint8_t *ip)
+{
+	uint32_t outer_ecn = (outer[0] >> 4) == 4u ? outer[1] & 3u : (outer[1] >> 4) & 3u;
+	uint32_t inner_ecn;
+
+	if (outer_ecn != 3u)
+		return 0;
+	if ((ip[0] >> 4) == 4u) {
+		uint16_t old_w = rd16(ip);
+
+		inner_ecn = ip[1] & 3u;
+		if (inner_ecn == 0)
+			return 1;
+		ip[1] |= 3u;
+		wr16(ip + 10, csum_update(rd16(ip + 10), old_w, rd16(ip)));
+	} else {
+		inner_ecn = (ip[1] >> 4) & 3u;
+		if (inner_ecn == 0)
+			return 1;
+		ip[1] |= 0x30u;
+	}
+	return 0;
+}
+
 static int inner_src_allowed(const struct vrfsec_sa *sa, const uint8_t *ip)
 {
 	uint32_t i;
@@ -240,6 +267,10 @@ uint32_t esp_decap_post(struct vrfsec_tables *t, struct vrfsec_pkt *p)
 			return drop_sa(t, p, VRFSEC_CNT_BAD_NEXT_HDR);
 		}
 		ip_off = payload_off;
+		if (ecn_decap(p->buf + p->l3_off, p->buf + ip_off)) {
+			wipe(p);
+			return drop_sa(t, p, VRFSEC_CNT_ECN_DROP);
+		}
 	} else {
 		ip_off = transport_rebuild(p, payload_off, payload_len, (uint8_t)next_header);
 		payload_len += payload_off - ip_off;

@@ -12,6 +12,7 @@ uint32_t mpls_core_rx(struct vrfsec_tables *t, struct vrfsec_pkt *p)
 	uint32_t cur = p->off + ETH_HLEN;
 	uint32_t end = p->off + p->len;
 	uint32_t i, e, label, vrf1;
+	uint32_t top_ttl = 0;
 	uint16_t et;
 
 	if (p->len < ETH_HLEN)
@@ -29,6 +30,9 @@ uint32_t mpls_core_rx(struct vrfsec_tables *t, struct vrfsec_pkt *p)
 		e = rd32(p->buf + cur);
 		label = e >> 12;
 		cur += 4u;
+		/* Only the top entry's TTL counts (RFC 3032 2.4.3); uniform pops carry it down. */
+		if (i == 0)
+			top_ttl = e & 0xffu;
 		if (label == LABEL_IPV4_NULL || label == LABEL_IPV6_NULL) {
 			if (e & 0x100u) /* plain IP of the global table: the host's business */
 				return pkt_exit(t, p, VRFSEC_PORT_HOST, VRFSEC_CNT_LOCAL);
@@ -41,13 +45,13 @@ uint32_t mpls_core_rx(struct vrfsec_tables *t, struct vrfsec_pkt *p)
 			return pkt_exit(t, p, VRFSEC_PORT_DROP, VRFSEC_CNT_NO_LABEL);
 		if (!(e & 0x100u) || cur >= end)
 			return pkt_exit(t, p, VRFSEC_PORT_DROP, VRFSEC_CNT_MALFORMED);
-		if ((e & 0xffu) <= 1u) {
+		if (top_ttl <= 1u) {
 			p->vrf = (uint16_t)(vrf1 - 1u);
 			return pkt_exit(t, p, VRFSEC_PORT_HOST, VRFSEC_CNT_TTL_EXPIRED);
 		}
 		return vrf_forward(t, p, (uint16_t)(vrf1 - 1u), cur,
 				   t->vrf[vrf1 - 1u].ttl_mode == VRFSEC_TTL_UNIFORM ?
-					   (uint8_t)(e & 0xffu) : 0u);
+					   (uint8_t)top_ttl : 0u);
 	}
 	return pkt_exit(t, p, VRFSEC_PORT_DROP, VRFSEC_CNT_MALFORMED);
 }

@@ -38,7 +38,9 @@ uint32_t vrf_forward(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint16_t vrf
 	if (v4) {
 		hlen = (ip[0] & 15u) * 4u;
 		ip_len = rd16(ip + 2);
-		if (hlen < 20u || ip_len < hlen || ip_len > avail)
+		/* RFC 1812 5.2.2: a router checks the header checksum before it touches TTL */
+		if (hlen < 20u || ip_len < hlen || ip_len > avail ||
+		    csum_fold(csum_ip4(ip, hlen)) != 0)
 			return pkt_exit(t, p, VRFSEC_PORT_DROP, VRFSEC_CNT_MALFORMED);
 		ttl = ip[8];
 		dscp = ip[1] >> 2;

@@ -426,6 +426,49 @@ static void test_core_labels(void **state)
 	}
 }
 
+static void test_rfc_checks(void **state)
+{
+	struct vrfsec_sa_params in, out;
+	uint8_t ip[256], f[512], g[512];
+	unsigned n, m;
+
+	(void)state;
+	sa_pair(&in, &out);
+	install(&in, &out);
+	/* RFC 3032: the top entry's TTL counts; an explicit null with TTL 1 expires the packet */
+	n = ip4(ip, HQ, CLIN, 20, 0, 64, 0);
+	m = core_frame(f, 3001, 64, ip, n);
+	memcpy(g, f, 14);
+	g[14] = 0;
+	g[15] = 0;
+	g[16] = 0;
+	g[17] = 1;
+	memcpy(g + 18, f + 14, m - 14);
+	assert_int_equal(run(VRFSEC_PORT_CORE, g, m + 4), VRFSEC_PORT_HOST);
+	assert_int_equal(pk->reason, VRFSEC_CNT_TTL_EXPIRED);
+	/* RFC 1812: a bad inner header checksum is dropped, not repaired */
+	f[18 + 10] ^= 0x55;
+	assert_int_equal(run(VRFSEC_PORT_CORE, f, m), VRFSEC_PORT_DROP);
+	assert_int_equal(pk->reason, VRFSEC_CNT_MALFORMED);
+	/* RFC 6040: outer CE marks an ECT inner packet CE, and drops a Not-ECT one */
+	for (unsigned ect = 0; ect < 2; ect++) {
+		n = ip4(ip, CLIN, HQ, 30, ect ? 0x02 : 0x00, 64, 0);
+		n = peer_seal(f, ip, n);
+		f[14 + 1] |= 3; /* CE on the outer header, as a congested router would */
+		ipv4_fix_csum(f + 14);
+		if (ect) {
+			assert_int_equal(run(VRFSEC_PORT_PUBLIC, f, n), VRFSEC_PORT_CORE);
+			assert_int_equal(pkt_data(pk)[26 + 1] & 3, 3);
+			memcpy(g, pkt_data(pk) + 26, 20);
+			ipv4_fix_csum(g);
+			assert_memory_equal(g, pkt_data(pk) + 26, 20);
+		} else {
+			assert_int_equal(run(VRFSEC_PORT_PUBLIC, f, n), VRFSEC_PORT_DROP);
+			assert_int_equal(pk->reason, VRFSEC_CNT_ECN_DROP);
+		}
+	}
+}
+
 static void test_public_exceptions(void **state)
 {
 	uint8_t f[256];
@@ -517,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_decrypt_to_mpls_and_vlan), cmocka_unit_test(test_selectors_and_wipe),
 		cmocka_unit_test(test_mtu_and_exhaustion),   cmocka_unit_test(test_core_labels),
 		cmocka_unit_test(test_public_exceptions),    cmocka_unit_test(test_spi_table_full),
+		cmocka_unit_test(test_rfc_checks),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

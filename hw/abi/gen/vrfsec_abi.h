@@ -73,7 +73,7 @@
 #define VRFSEC_ABI_PORT_HOST 0x3u /* punt / inject */
 
 /* counters (hw/hls/counters.def) */
-#define VRFSEC_ABI_N_COUNTERS 32u
+#define VRFSEC_ABI_N_COUNTERS 33u
 
 /* block ID: who the card is */
 #define VRFSEC_ABI_ID_TYPE 0x0001u
