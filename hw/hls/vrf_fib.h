@@ -7,7 +7,7 @@
 
 #define VRFSEC_FIB_NODES 32768u     /* trie nodes of 256 entries; the first 2 * VRFSEC_FIB_VRFS are roots */
 #define VRFSEC_FIB_VRFS 1024u       /* must equal VRFSEC_MAX_VRF */
-#define VRFSEC_FIB_ROUTES 524288u   /* route shadow (exact prefixes), for delete and replace */
+#define VRFSEC_FIB_ROUTES 2097152u  /* route shadow (exact prefixes), for delete and replace */
 #define VRFSEC_FIB_ROUTE_WAYS 8u    /* slots per shadow bucket */
 
 /* A trie entry, 64 bits: bits 0..23 child node (0 = none), 24..47 next hop (0 = none),
