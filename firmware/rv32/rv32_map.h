@@ -40,7 +40,7 @@
 
 /* Card DRAM: the tables the data path reads, then the firmware state. Cleared at reset. */
 #define RV32_TABLES 0x80000000u
-#define RV32_FW_STATE 0x90000000u
+#define RV32_FW_STATE 0xa0000000u /* 512 MiB of tables above */
 
 /* Bounded waits: a device that never finishes is a fault, not a hang. */
 #define RV32_SPIN_MAX 1000000u
