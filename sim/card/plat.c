@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The platform under the firmware in the simulator: DMA into the shared host memory and key
+ * install / wipe in the engine's key store. */
+#include <errno.h>
+#include <string.h>
+
+#include "engine_impl.h"
+#include "sim.h"
+
+/* Host address range [iova, iova + len) as a pointer into the .mem mapping, or NULL when any byte
+ * of it lies outside: that is a DMA fault, as on a card behind an IOMMU. */
+uint8_t *sim_dma_ptr(struct sim_plat *pl, uint64_t iova, uint32_t len)
+{
+	uint64_t off;
+
+	if (!pl->mem || iova < VRFSEC_SIM_IOVA_BASE)
+		goto fault;
+	off = iova - VRFSEC_SIM_IOVA_BASE;
+	if (off > pl->mem_size || len > pl->mem_size - off)
+		goto fault;
+	return pl->mem + off;
+fault:
+	pl->dma_faults++;
+	return NULL;
+}
+
+int fw_plat_dma_read(void *ctx, uint64_t iova, void *dst, uint32_t len)
+{
+	const uint8_t *src = sim_dma_ptr(ctx, iova, len);
+
+	if (!src)
+		return -EFAULT;
+	memcpy(dst, src, len);
+	return 0;
+}
+
+int fw_plat_dma_write(void *ctx, uint64_t iova, const void *src, uint32_t len)
+{
+	uint8_t *dst = sim_dma_ptr(ctx, iova, len);
+
+	if (!dst)
+		return -EFAULT;
+	memcpy(dst, src, len);
+	return 0;
+}
+
+/* Keys go straight into the engine's per-SA store (the same place vrfsec_engine_sa_add puts
+ * them); the firmware compiles the SA into the tables itself, so the engine's combined call
+ * does not fit. A slot that already holds a key is wiped first: the cpu engine counts live keys
+ * to decide whether prefetching pays. */
+int fw_plat_key_install(void *ctx, uint32_t sa, const uint8_t *key, uint32_t key_len)
+{
+	struct vrfsec_engine *e = ((struct sim_plat *)ctx)->e;
+	int rc;
+
+	if (sa >= VRFSEC_MAX_SA || (key_len != 16 && key_len != 24 && key_len != 32))
+		return -EINVAL;
+	if (e->key_len[sa])
+		fw_plat_key_wipe(ctx, sa);
+	if (e->kind == VRFSEC_ENGINE_CMODEL)
+		rc = vrfsec_gcm_key_setup(&e->cm_keys[sa], key, key_len);
+	else
+		rc = cpu_set_key(e, sa, key, key_len);
+	if (rc)
+		return rc < 0 ? rc : -EINVAL;
+	e->key_len[sa] = (uint8_t)key_len;
+	return 0;
+}
+
+void fw_plat_key_wipe(void *ctx, uint32_t sa)
+{
+	struct vrfsec_engine *e = ((struct sim_plat *)ctx)->e;
+
+	if (sa >= VRFSEC_MAX_SA || !e->key_len[sa])
+		return;
+	if (e->kind == VRFSEC_ENGINE_CMODEL)
+		explicit_bzero(&e->cm_keys[sa], sizeof(e->cm_keys[sa]));
+	else
+		cpu_clear_key(e, sa);
+	e->key_len[sa] = 0;
+}
