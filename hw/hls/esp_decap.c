@@ -62,7 +62,7 @@ uint32_t esp_decap_rx(struct vrfsec_tables *t, struct vrfsec_pkt *p)
 	uint32_t l3 = p->off + ETH_HLEN;
 	uint32_t end = p->off + p->len;
 	uint32_t avail, hlen, ip_len, proto, l4, l4_len, esp_off, esp_len, done;
-	uint32_t idx, rc, seq_lo, i;
+	uint32_t idx, rc, seq_lo;
 	uint16_t et;
 	uint8_t af;
 	const uint8_t *dst;
@@ -136,12 +136,9 @@ uint32_t esp_decap_rx(struct vrfsec_tables *t, struct vrfsec_pkt *p)
 	op->sa = idx;
 	op->encrypt = 0;
 	op->tag_ok = 0;
-	for (i = 0; i < 4u; i++) {
-		op->nonce[i] = sa->salt[i];
-		op->aad[i] = p->buf[esp_off + i];
-	}
-	for (i = 0; i < VRFSEC_IV_LEN; i++)
-		op->nonce[4u + i] = p->buf[esp_off + 8u + i];
+	wr32(op->nonce, rd32(sa->salt));
+	wr32(op->aad, rd32(p->buf + esp_off));
+	st64le(op->nonce + 4, ld64le(p->buf + esp_off + 8u));
 	if (sa->flags & VRFSEC_SAF_ESN) {
 		wr32(op->aad + 4, (uint32_t)(p->seq >> 32));
 		wr32(op->aad + 8, seq_lo);

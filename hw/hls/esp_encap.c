@@ -134,8 +134,7 @@ uint32_t esp_encap(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint32_t sa_id
 	op->sa = sa_idx;
 	op->encrypt = 1;
 	op->tag_ok = 0;
-	for (i = 0; i < 4u; i++)
-		op->nonce[i] = sa->salt[i];
+	wr32(op->nonce, rd32(sa->salt));
 	wr64(op->nonce + 4, iv);
 	wr32(op->aad, sa->spi);
 	if (sa->flags & VRFSEC_SAF_ESN) {

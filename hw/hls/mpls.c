@@ -65,7 +65,8 @@ uint32_t mpls_push(struct vrfsec_tables *t, struct vrfsec_pkt *p, const struct v
 	uint32_t lttl = nh->ttl_mode == VRFSEC_TTL_UNIFORM ? ttl : (nh->pipe_ttl ? nh->pipe_ttl : 255u);
 	uint32_t i;
 
-	copy_hdr(p->buf + off, nh->eth, 12);
+	/* whole words: the overrun lands on ethertype and first label, written below */
+	copy_words(p->buf + off, nh->eth, 12);
 	wr16(p->buf + off + 12u, ETHERTYPE_MPLS);
 	for (i = 0; i < VRFSEC_MAX_LABELS; i++) {
 		if (i >= n)

@@ -8,15 +8,11 @@ _Static_assert((VRFSEC_SPI_BUCKETS & (VRFSEC_SPI_BUCKETS - 1u)) == 0, "SPI bucke
 
 static int addr_eq(const uint8_t *a, const uint8_t *b, uint8_t af)
 {
-	uint32_t i;
-	uint32_t n = af == VRFSEC_AF_IPV6 ? 16u : 4u;
-	uint8_t diff = 0;
+	uint32_t diff = rd32(a) ^ rd32(b);
 
-	for (i = 0; i < 16u; i++) {
-#pragma HLS UNROLL
-		if (i < n)
-			diff |= (uint8_t)(a[i] ^ b[i]);
-	}
+	if (af == VRFSEC_AF_IPV6)
+		diff |= (rd32(a + 4) ^ rd32(b + 4)) | (rd32(a + 8) ^ rd32(b + 8)) |
+			(rd32(a + 12) ^ rd32(b + 12));
 	return diff == 0;
 }
 

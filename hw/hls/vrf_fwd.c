@@ -9,7 +9,7 @@ static uint32_t vlan_push(struct vrfsec_tables *t, struct vrfsec_pkt *p, const s
 	uint32_t off = ip_off - ETH_HLEN - 4u;
 	uint32_t pcp = t->vrf[p->vrf].tc_map[dscp & 63u];
 
-	copy_hdr(p->buf + off, nh->eth, 12);
+	copy_words(p->buf + off, nh->eth, 12); /* overrun: ethertype and tag, written below */
 	wr16(p->buf + off + 12u, ETHERTYPE_VLAN);
 	wr16(p->buf + off + 14u, (uint16_t)((pcp << 13) | nh->vlan));
 	wr16(p->buf + off + 16u, v4 ? ETHERTYPE_IPV4 : ETHERTYPE_IPV6);

@@ -151,8 +151,12 @@ void vrfsec_engine_run(struct vrfsec_engine *e, struct vrfsec_pkt **pkts, uint32
 
 	if (n > VRFSEC_BURST_MAX)
 		n = VRFSEC_BURST_MAX;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		/* cpu: start the cache misses of packets a few places ahead (engine_cpu.c) */
+		if (e->kind == VRFSEC_ENGINE_CPU)
+			cpu_prefetch_rx(e, pkts, n, i);
 		st[i] = vrfsec_stage_rx(e->t, pkts[i]);
+	}
 	for (round = 0; round < 2; round++) {
 		k = 0;
 		for (i = 0; i < n; i++)

@@ -22,5 +22,8 @@ void cpu_destroy(struct vrfsec_engine *e);
 int cpu_set_key(struct vrfsec_engine *e, uint32_t idx, const uint8_t *key, uint32_t key_len);
 void cpu_clear_key(struct vrfsec_engine *e, uint32_t idx);
 void cpu_crypto_burst(struct vrfsec_engine *e, struct vrfsec_pkt **pkts, uint32_t n);
+/* Before the ingress stage of pkts[i]: prefetch the table entries and keys that later packets
+ * of the burst will touch. A hint only; it changes no packet. */
+void cpu_prefetch_rx(struct vrfsec_engine *e, struct vrfsec_pkt **pkts, uint32_t n, uint32_t i);
 
 #endif
