@@ -27,10 +27,9 @@ static void fill_outer(struct vrfsec_sa *sa, uint8_t *ip, uint32_t outer_len, ui
 		ip[1] = tos;
 		wr16(ip + 2, (uint16_t)outer_len);
 		wr16(ip + 4, sa->ipv4_id);
-		sa->ipv4_id++;
 		wr16(ip + 6, frag);
-		wr16(ip + 10, 0);
-		wr16(ip + 10, csum_fold(csum_ip4(ip, 20u)));
+		wr16(ip + 10, csum_fold(sa->ip4_csum_base + tos + outer_len + sa->ipv4_id + frag));
+		sa->ipv4_id++;
 	} else {
 		wr32(ip, 0x60000000u | ((uint32_t)tos << 20) | sa->flow_label);
 		wr16(ip + 4, (uint16_t)(outer_len - 40u));

@@ -69,6 +69,10 @@ static void build_template(struct vrfsec_sa *sa, const struct vrfsec_sa_params *
 			wr16(h + o + 10u, 0);
 			copy_hdr(h + o + 12u, p->src, 4);
 			copy_hdr(h + o + 16u, p->dst, 4);
+			/* version/IHL, TTL/protocol and the addresses: the packet adds TOS, length,
+			 * identification and flags, so the checksum needs no reads of the header */
+			sa->ip4_csum_base = 0x4500u + rd16(h + o + 8u) + rd16(h + o + 12u) +
+					    rd16(h + o + 14u) + rd16(h + o + 16u) + rd16(h + o + 18u);
 			o += 20u;
 		} else {
 			wr32(h + o, 0x60000000u | ((uint32_t)p->tos << 20) | p->flow_label);

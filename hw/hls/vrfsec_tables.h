@@ -57,6 +57,7 @@ struct vrfsec_sa {
 	uint8_t src[16];     /* outer source address (ours for outbound) */
 	uint8_t dst[16];     /* outer destination (inbound: ours, used in SPI lookup) */
 	uint32_t flow_label; /* IPv6 outer flow label */
+	uint32_t ip4_csum_base; /* outbound IPv4: sum of the template header words that never change */
 	uint8_t tmpl[VRFSEC_TMPL_MAX];
 	struct vrfsec_ts ts[VRFSEC_MAX_TS];
 };
