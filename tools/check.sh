@@ -67,6 +67,7 @@ fi
 step "demo: pcaps decoded by tshark" env OUT=build/check-demo tools/demo.sh
 if [ -x build/bin/vrfsec-bench ]; then
 	step "benchmark smoke run (no timing verdict)" build/bin/vrfsec-bench --smoke
+	step "ring benchmark smoke run (no timing verdict)" build/bin/vrfsec-bench ring --smoke
 fi
 
 echo "$pass passed, $fail failed"

@@ -115,4 +115,7 @@ const char *bench_imb_arch(void);
 void bench_key(uint32_t i, enum bench_dir dir, uint32_t key_len, uint8_t *key);
 void bench_salt(uint32_t i, enum bench_dir dir, uint8_t *salt);
 
+/* `vrfsec-bench ring`: installs per second through a simulator's command ring. */
+int bench_cmdring_main(int argc, char **argv);
+
 #endif

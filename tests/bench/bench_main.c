@@ -41,6 +41,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: vrfsec-bench [--smoke | --quick] [--seconds S] [--only 'k=v ...']\n"
+		"       vrfsec-bench ring [--sas N] [--routes N] [--engine cmodel|cpu] [--smoke]\n"
 		"  --smoke    every case, ~1000 packets each (a run check; timing is noise)\n"
 		"  --quick    sizes 64, 512, 1500 and imix only\n"
 		"  --seconds  timed seconds per engine case (default 0.35), e.g. for a profiler\n"
@@ -213,6 +214,8 @@ int main(int argc, char **argv)
 	pl.cmodel = (struct bench_opts){ .engine_s = 0.15, .raw_s = 0.1, .warm_s = 0.01,
 					 .min_passes = 2 };
 	pl.only = NULL;
+	if (argc > 1 && strcmp(argv[1], "ring") == 0)
+		return bench_cmdring_main(argc - 1, argv + 1);
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--only") == 0 && a + 1 < argc) {
 			pl.only = argv[++a];
