@@ -65,7 +65,7 @@ $(BUILD)/obj/hw/hls/%.o: hw/hls/%.c $(wildcard hw/hls/*.h hw/hls/*.def)
 	$(CC) $(CFLAGS) -Wno-unknown-pragmas -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c $(wildcard hw/hls/*.h hw/hls/*.def hw/abi/gen/*.h sim/*.h sim/engine/*.h \
-		firmware/*.h driver/*.h driver/include/*.h tests/common/*.h tests/unit/*.h)
+		firmware/*.h driver/*.h driver/include/*.h sim/card/*.h host/card/*.h tests/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 

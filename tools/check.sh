@@ -50,6 +50,7 @@ step "firmware rv32 build (64 KiB text budget)" make --no-print-directory firmwa
 step "hls rules: hw/hls" python3 tools/hls_check.py hw/hls
 step "hls rules: checker self-test" sh tests/hls_check/run.sh
 step "unit tests" units build
+step "card: driver + firmware + vrfsec-sim" build/bin/vrfsec-cardtest
 step "vectors (both engines)" build/bin/vrfsec-vectors tests/vectors/data/*.txt
 if [ -x build/bin/vrfsec-diff ]; then
 	step "differential cmodel vs cpu ($DIFF_PACKETS pkts)" build/bin/vrfsec-diff --packets "$DIFF_PACKETS"

@@ -40,10 +40,11 @@ int vrfsec_vrf_set(struct vrfsec_tables *t, uint16_t vrf, const struct vrfsec_vr
 	if (vrf >= VRFSEC_MAX_VRF || p->ttl_mode > VRFSEC_TTL_PIPE || p->vlan >= 4095u)
 		return VRFSEC_EINVAL;
 	v = &t->vrf[vrf];
-	if (v->vlan != 0 && t->vlan_vrf[v->vlan] == vrf + 1u)
-		t->vlan_vrf[v->vlan] = 0;
+	/* check before changing anything: a refused call leaves the VRF as it was */
 	if (p->vlan != 0 && t->vlan_vrf[p->vlan] != 0 && t->vlan_vrf[p->vlan] != vrf + 1u)
 		return VRFSEC_EEXIST;
+	if (v->vlan != 0 && t->vlan_vrf[v->vlan] == vrf + 1u)
+		t->vlan_vrf[v->vlan] = 0;
 	v->valid = 1;
 	v->ttl_mode = p->ttl_mode;
 	v->vlan = p->vlan;

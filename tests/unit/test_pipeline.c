@@ -469,6 +469,22 @@ static void test_rfc_checks(void **state)
 	}
 }
 
+static void test_vrf_vlan_refusal(void **state)
+{
+	struct vrfsec_vrf_params a = { 0 }, b = { 0 };
+
+	(void)state;
+	a.vlan = 100;
+	b.vlan = 200;
+	assert_int_equal(vrfsec_vrf_set(gw.t, 5, &a), 0);
+	assert_int_equal(vrfsec_vrf_set(gw.t, 6, &b), 0);
+	a.vlan = 200; /* taken by VRF 6: refused, and VRF 5 keeps VLAN 100 */
+	assert_int_equal(vrfsec_vrf_set(gw.t, 5, &a), VRFSEC_EEXIST);
+	assert_int_equal(gw.t->vlan_vrf[100], 5 + 1);
+	assert_int_equal(gw.t->vlan_vrf[200], 6 + 1);
+	assert_int_equal(gw.t->vrf[5].vlan, 100);
+}
+
 static void test_public_exceptions(void **state)
 {
 	uint8_t f[256];
@@ -560,7 +576,7 @@ int main(void)
 		cmocka_unit_test(test_decrypt_to_mpls_and_vlan), cmocka_unit_test(test_selectors_and_wipe),
 		cmocka_unit_test(test_mtu_and_exhaustion),   cmocka_unit_test(test_core_labels),
 		cmocka_unit_test(test_public_exceptions),    cmocka_unit_test(test_spi_table_full),
-		cmocka_unit_test(test_rfc_checks),
+		cmocka_unit_test(test_rfc_checks),           cmocka_unit_test(test_vrf_vlan_refusal),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
