@@ -154,6 +154,10 @@ int vrfsec_inject_send(struct vrfsec_dev *dev, const struct vrfsec_inject *pkt)
 	d->len = htole16((uint16_t)pkt->len);
 	d->port = pkt->port;
 	d->sa = htole32(pkt->sa);
+	if (pkt->to_vrf) {
+		d->flags = VRFSEC_ABI_INJECT_VRF;
+		d->vrf = htole16(pkt->vrf);
+	}
 	drv_ring_produce(r, 1);
 	return 0;
 }

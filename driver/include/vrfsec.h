@@ -361,6 +361,8 @@ struct vrfsec_inject {
 	uint32_t len;
 	uint8_t port;      /* VRFSEC_ABI_PORT_*: send the Ethernet frame out unchanged ... */
 	uint32_t sa;       /* ... or seal the IP packet into this outbound SA (VRFSEC_ABI_NONE: port) */
+	bool to_vrf;       /* ... or (sa NONE) forward the IP packet in VRF vrf, as from a tunnel */
+	uint16_t vrf;
 };
 
 /* Copy a frame to the card's INJECT ring. 0, -EAGAIN (ring full: poll and retry), -EMSGSIZE,

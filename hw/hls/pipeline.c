@@ -25,6 +25,7 @@ static uint32_t inject_encap(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint
 uint32_t vrfsec_stage_rx(struct vrfsec_tables *t, struct vrfsec_pkt *p)
 {
 	uint32_t inject_sa = p->in_port == VRFSEC_PORT_HOST ? p->sa_out : VRFSEC_NONE;
+	uint16_t inject_vrf = p->vrf;
 
 	p->stage = VRFSEC_STAGE_NONE;
 	p->vrf = 0xffffu;
@@ -50,9 +51,16 @@ uint32_t vrfsec_stage_rx(struct vrfsec_tables *t, struct vrfsec_pkt *p)
 	}
 	/* Host inject: an IP packet at p->off to seal into outbound SA p->sa_out (host-originated
 	 * traffic into a tunnel: ICMP errors, transport-mode traffic), or a whole frame that
-	 * leaves unchanged on the port the host chose in p->out_port. */
+	 * leaves unchanged on the port the host chose in p->out_port ... */
 	if (inject_sa != VRFSEC_NONE)
 		return inject_encap(t, p, inject_sa);
+	/* ... or an IP packet to forward in VRF p->vrf as if a tunnel had delivered it (out_port
+	 * HOST marks it: a host frame never goes back to the host). */
+	if (p->out_port == VRFSEC_PORT_HOST) {
+		if (inject_vrf >= VRFSEC_MAX_VRF)
+			return pkt_exit(t, p, VRFSEC_PORT_DROP, VRFSEC_CNT_MALFORMED);
+		return vrf_forward(t, p, inject_vrf, p->off, 0);
+	}
 	if (p->out_port == VRFSEC_PORT_PUBLIC)
 		return pkt_exit(t, p, VRFSEC_PORT_PUBLIC, VRFSEC_CNT_TX_PUBLIC);
 	if (p->out_port == VRFSEC_PORT_CORE)

@@ -88,7 +88,8 @@ struct vrfsec_pkt {
 	uint8_t out_port;   /* VRFSEC_PORT_* or VRFSEC_PORT_DROP, valid when done */
 	uint8_t stage;      /* VRFSEC_STAGE_* */
 	uint8_t reason;     /* last counter that described the packet's fate (enum vrfsec_counter) */
-	uint16_t vrf;       /* VRF of the packet once known */
+	uint16_t vrf;       /* VRF of the packet once known; set by the host on inject with out_port
+	                     * VRFSEC_PORT_HOST to forward an IP packet in that VRF */
 	uint16_t l3_off;    /* working offsets kept between stages */
 	uint32_t sa_in;     /* inbound SA that decrypted it, or VRFSEC_NONE */
 	uint32_t sa_out;    /* outbound SA that encrypts it, or VRFSEC_NONE; set by the host on

@@ -152,9 +152,17 @@ uint32_t sim_inject_rx(struct sim *s, struct vrfsec_pkt **pkts, uint32_t max)
 			continue;
 		}
 		sim_pkt_arrived(p, VRFSEC_PORT_HOST, d.len);
-		/* the pipeline seals into sa_out, or sends the frame unchanged out of out_port */
+		/* the pipeline seals into sa_out, forwards in a VRF, or sends the frame unchanged out of
+		 * out_port */
 		p->sa_out = d.sa;
 		p->out_port = d.sa == VRFSEC_NONE ? d.port : (uint8_t)VRFSEC_PORT_DROP;
+		if (d.sa == VRFSEC_NONE && (d.flags & VRFSEC_ABI_INJECT_VRF)) {
+			/* forward in a VRF: the pipeline reads out_port HOST as that request */
+			p->out_port = VRFSEC_PORT_HOST;
+			p->vrf = d.vrf;
+		} else if (d.sa == VRFSEC_NONE && d.port >= VRFSEC_PORT_HOST) {
+			p->out_port = VRFSEC_PORT_DROP; /* not a port a frame can leave on */
+		}
 		s->st.inject_ok++;
 		n++;
 	}

@@ -237,5 +237,6 @@ int test_errors(struct ct *c);
 int test_lost(struct ct *c);
 int test_ports(struct ct *c);
 int test_readme(struct ct *c);
+int test_inject(struct ct *c);
 
 #endif

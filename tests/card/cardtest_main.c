@@ -26,6 +26,7 @@ static const struct {
 	{ "device-lost", test_lost, false },
 	{ "ports-vs-cmodel", test_ports, false },
 	{ "readme-flow", test_readme, false },
+	{ "inject-vrf", test_inject, false },
 };
 #define N_TESTS (sizeof(tests) / sizeof(tests[0]))
 

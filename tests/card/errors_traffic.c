@@ -164,7 +164,7 @@ static int inject(struct ct *c, struct mirror *m, struct run_out *ref, const cha
 {
 	uint8_t ip[128];
 	uint32_t len = icmp(ip, 1, 1, 0, 77);
-	struct vrfsec_inject in = { ip, len, 0, E_A_OUT };
+	struct vrfsec_inject in = { .frame = ip, .len = len, .sa = E_A_OUT };
 	int rc;
 
 	while ((rc = vrfsec_inject_send(m->dev, &in)) == -EAGAIN)

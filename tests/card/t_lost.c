@@ -117,7 +117,7 @@ static int after_loss(struct ct *c, struct vrfsec_dev *dev)
 	struct vrfsec_snapshot *s = NULL;
 	struct vrfsec_info info;
 	uint8_t ip[64] = { 0x45 };
-	struct vrfsec_inject in = { ip, sizeof(ip), 0, 0 };
+	struct vrfsec_inject in = { .frame = ip, .len = sizeof(ip) };
 	double t0 = ct_now();
 	int r[5];
 

@@ -354,7 +354,7 @@ static int inject_backpressure(struct ct *c, struct vrfsec_dev *dev, uint32_t *f
 	*first_full = 0;
 	deadline = ct_now() + 10.0;
 	while (sent < BP_INJECTS && ct_now() < deadline) {
-		struct vrfsec_inject in = { ip, len, 0, BP_INJECT_SA };
+		struct vrfsec_inject in = { .frame = ip, .len = len, .sa = BP_INJECT_SA };
 
 		rc = vrfsec_inject_send(dev, &in);
 		if (rc == 0) {

@@ -469,6 +469,38 @@ static void test_rfc_checks(void **state)
 	}
 }
 
+static void test_inject_into_vrf(void **state)
+{
+	struct vrfsec_sa_params in, out;
+	uint8_t ip[256];
+	unsigned n;
+
+	(void)state;
+	sa_pair(&in, &out);
+	install(&in, &out);
+	/* a host-made packet forwarded in VRF 1 as if a tunnel had delivered it: labels pushed */
+	n = ip4(ip, CLIN, HQ, 40, 0, 64, 0);
+	pkt_load(pk, VRFSEC_PORT_HOST, ip, n);
+	pk->out_port = VRFSEC_PORT_HOST;
+	pk->vrf = 1;
+	assert_int_equal(testbed_run1(&gw, pk), VRFSEC_PORT_CORE);
+	assert_int_equal((pkt_data(pk)[22] << 12 | pkt_data(pk)[23] << 4 | pkt_data(pk)[24] >> 4),
+			 3001);
+	assert_int_equal(pkt_data(pk)[26 + 8], 63);
+	/* ... and towards a client: sealed into its SA */
+	n = ip4(ip, HQ, CLIN, 40, 0, 64, 0);
+	pkt_load(pk, VRFSEC_PORT_HOST, ip, n);
+	pk->out_port = VRFSEC_PORT_HOST;
+	pk->vrf = 1;
+	assert_int_equal(testbed_run1(&gw, pk), VRFSEC_PORT_PUBLIC);
+	/* a VRF beyond the table is refused */
+	pkt_load(pk, VRFSEC_PORT_HOST, ip, n);
+	pk->out_port = VRFSEC_PORT_HOST;
+	pk->vrf = VRFSEC_MAX_VRF;
+	assert_int_equal(testbed_run1(&gw, pk), VRFSEC_PORT_DROP);
+	assert_int_equal(pk->reason, VRFSEC_CNT_MALFORMED);
+}
+
 static void test_vrf_vlan_refusal(void **state)
 {
 	struct vrfsec_vrf_params a = { 0 }, b = { 0 };
@@ -577,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_mtu_and_exhaustion),   cmocka_unit_test(test_core_labels),
 		cmocka_unit_test(test_public_exceptions),    cmocka_unit_test(test_spi_table_full),
 		cmocka_unit_test(test_rfc_checks),           cmocka_unit_test(test_vrf_vlan_refusal),
+		cmocka_unit_test(test_inject_into_vrf),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

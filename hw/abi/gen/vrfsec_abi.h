@@ -15,6 +15,7 @@
 #define VRFSEC_ABI_NONE 0xffffffffu /* no SA / no index */
 #define VRFSEC_ABI_CARD_SIM 0x1u /* ID.CARD_KIND of the simulator */
 #define VRFSEC_ABI_CARD_FPGA 0x2u /* ID.CARD_KIND of an FPGA card */
+#define VRFSEC_ABI_INJECT_VRF 0x1u /* inject_desc.flags: forward in a VRF */
 
 /* register block types; each block names the next, the first sits at BAR offset 0 */
 #define VRFSEC_ABI_BLOCK_ID 0x1u /* identification: magic, ABI version, firmware version, capabilities */
@@ -273,10 +274,12 @@ _Static_assert(offsetof(struct vrfsec_abi_punt_desc, phase) == 31, "punt_desc.ph
 struct vrfsec_abi_inject_desc {
 	uint64_t addr; /* 0: IOVA of the frame */
 	uint16_t len; /* 8: bytes */
-	uint8_t port; /* 10: PORT_* to send the frame out unchanged; ignored when sa is set */
-	uint8_t flags; /* 11: reserved */
+	uint8_t port; /* 10: PORT_* to send the frame out unchanged (when sa is NONE and flags bit 0 is clear) */
+	uint8_t flags; /* 11: bit 0: forward the IP packet at addr in VRF vrf, as if it came out of a tunnel */
 	uint32_t sa; /* 12: seal the IP packet at addr into this outbound SA, or 0xffffffff */
-	uint64_t rsvd; /* 16: reserved */
+	uint16_t vrf; /* 16: VRF for flags bit 0 */
+	uint16_t rsvd; /* 18: reserved */
+	uint32_t rsvd1; /* 20: reserved */
 	uint64_t rsvd2; /* 24: reserved */
 };
 _Static_assert(sizeof(struct vrfsec_abi_inject_desc) == 32, "inject_desc size");
@@ -285,7 +288,9 @@ _Static_assert(offsetof(struct vrfsec_abi_inject_desc, len) == 8, "inject_desc.l
 _Static_assert(offsetof(struct vrfsec_abi_inject_desc, port) == 10, "inject_desc.port");
 _Static_assert(offsetof(struct vrfsec_abi_inject_desc, flags) == 11, "inject_desc.flags");
 _Static_assert(offsetof(struct vrfsec_abi_inject_desc, sa) == 12, "inject_desc.sa");
-_Static_assert(offsetof(struct vrfsec_abi_inject_desc, rsvd) == 16, "inject_desc.rsvd");
+_Static_assert(offsetof(struct vrfsec_abi_inject_desc, vrf) == 16, "inject_desc.vrf");
+_Static_assert(offsetof(struct vrfsec_abi_inject_desc, rsvd) == 18, "inject_desc.rsvd");
+_Static_assert(offsetof(struct vrfsec_abi_inject_desc, rsvd1) == 20, "inject_desc.rsvd1");
 _Static_assert(offsetof(struct vrfsec_abi_inject_desc, rsvd2) == 24, "inject_desc.rsvd2");
 
 /* SA_ADD / SA_UPDATE entry */
