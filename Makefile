@@ -54,7 +54,9 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # keep objects of pattern rules (unit test objects are intermediates otherwise)
 .SECONDARY:
 
-.PHONY: all deps check demo bench clean fmt lint hls-check abi
+.PHONY: all deps check demo bench clean fmt lint hls-check abi install
+PREFIX ?= /usr/local
+VERSION := 0.1.0
 all: $(PROG_BINS) $(UNIT_BINS)
 
 deps:
@@ -98,6 +100,17 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(DRV_LIB) $(FW_LIB) $(LIBS)
 
 abi:
 	python3 tools/abigen.py
+
+# The driver library with its headers and pkg-config file, and the card tools.
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/vrfsec \
+		$(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(BUILD)/lib/libvrfsec.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 driver/include/vrfsec.h hw/abi/gen/vrfsec_abi.h $(DESTDIR)$(PREFIX)/include/vrfsec/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' driver/vrfsec.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vrfsec.pc
+	install -m 755 $(BUILD)/bin/vrfsec-sim $(BUILD)/bin/vrfsec-card $(BUILD)/bin/vrfsec \
+		$(DESTDIR)$(PREFIX)/bin/
 
 hls-check:
 	python3 tools/hls_check.py hw/hls

@@ -38,6 +38,18 @@ units() {
 	return $rc
 }
 
+# make install into a scratch root, then build the driver example the way a user would.
+example_build() {
+	root=$(pwd)/build/install-test
+	rm -rf "$root"
+	make --no-print-directory install DESTDIR="$root" PREFIX=/usr >/dev/null &&
+		PKG_CONFIG_SYSROOT_DIR="$root" PKG_CONFIG_LIBDIR="$root/usr/lib/pkgconfig" \
+			sh -c 'cc -Wall -Wextra -Werror -o build/hello_card driver/examples/hello_card.c \
+			$(pkg-config --cflags --libs --static vrfsec)' &&
+		build/hello_card pci:auto 2>&1 | grep -q "no vrfsec card" &&
+		echo "installed to $root; hello_card built with pkg-config, pci:auto says no card"
+}
+
 under_valgrind() {
 	valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
 		--errors-for-leak-kinds=definite,indirect "$@"
@@ -51,6 +63,7 @@ step "hls rules: hw/hls" python3 tools/hls_check.py hw/hls
 step "hls rules: checker self-test" sh tests/hls_check/run.sh
 step "unit tests" units build
 step "card: driver + firmware + vrfsec-sim" build/bin/vrfsec-cardtest
+step "driver installs; example builds with pkg-config" example_build
 step "vectors (both engines)" build/bin/vrfsec-vectors tests/vectors/data/*.txt
 if [ -x build/bin/vrfsec-diff ]; then
 	step "differential cmodel vs cpu ($DIFF_PACKETS pkts)" build/bin/vrfsec-diff --packets "$DIFF_PACKETS"
