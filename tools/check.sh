@@ -29,12 +29,17 @@ step() {
 
 units() {
 	dir=$1
+	shift
 	rc=0
+	n=0
+	bad=0
 	for t in "$dir"/tests/test_*; do
 		[ -x "$t" ] || continue
 		echo "== $t"
-		"$t" || rc=1
+		n=$((n + 1))
+		"$@" "$t" || { rc=1; bad=$((bad + 1)); }
 	done
+	echo "$n test programs, $bad failed"
 	return $rc
 }
 
@@ -74,6 +79,7 @@ step "vectors (ASan+UBSan)" build-san/bin/vrfsec-vectors tests/vectors/data/*.tx
 if [ -x build-san/bin/vrfsec-diff ]; then
 	step "differential (ASan+UBSan, 20000 pkts)" build-san/bin/vrfsec-diff --packets 20000
 fi
+step "unit tests under valgrind" units build under_valgrind
 step "vectors under valgrind" under_valgrind build/bin/vrfsec-vectors tests/vectors/data/esp_gcm.txt tests/vectors/data/gcm.txt
 if [ -x build/bin/vrfsec-diff ]; then
 	step "differential under valgrind (2000 pkts)" under_valgrind build/bin/vrfsec-diff --packets 2000
