@@ -149,3 +149,31 @@ lint:
 
 clean:
 	rm -rf build build-san
+
+# RTL (hw/rtl): Verilator lint of every module, the module testbenches against the C kernels, and
+# Yosys synthesis for UltraScale+ with one resource line per module.
+.PHONY: rtl-lint rtl-test synth
+RTL_DIR := hw/rtl
+RTL_BUILD := $(BUILD)/rtl
+RTL_SRC := $(wildcard $(RTL_DIR)/*.v)
+RTL_MODULES := $(notdir $(basename $(RTL_SRC)))
+RTL_TBS := $(patsubst $(RTL_DIR)/%_tb.cpp,%,$(wildcard $(RTL_DIR)/*_tb.cpp))
+RTL_HLS_OBJ := $(RTL_BUILD)/hls/aes.o $(RTL_BUILD)/hls/gcm.o
+rtl-lint:
+	@for m in $(RTL_MODULES); do \
+		verilator --lint-only -Wall -y $(RTL_DIR) --top-module $$m $(RTL_DIR)/$$m.v || exit 1; \
+	done; echo "rtl-lint: $(words $(RTL_MODULES)) modules clean"
+$(RTL_BUILD)/hls/%.o: hw/hls/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -O2 -Ihw/hls -c $< -o $@
+rtl-test: $(RTL_HLS_OBJ)
+	@for t in $(RTL_TBS); do \
+		verilator --cc --exe --build -O2 -j 0 -Wall --top-module $$t --Mdir $(RTL_BUILD)/$$t \
+			-CFLAGS "-O2 -I$(CURDIR)/hw/hls -I$(CURDIR)/$(RTL_DIR)" \
+			-LDFLAGS "$(addprefix $(CURDIR)/,$(RTL_HLS_OBJ))" \
+			$(RTL_SRC) $(CURDIR)/$(RTL_DIR)/$${t}_tb.cpp > $(RTL_BUILD)/$$t.build.log 2>&1 \
+			|| { cat $(RTL_BUILD)/$$t.build.log; exit 1; }; \
+		$(RTL_BUILD)/$$t/V$$t || exit 1; \
+	done
+synth:
+	@$(RTL_DIR)/synth.sh $(RTL_BUILD)/synth $(RTL_MODULES)

@@ -64,6 +64,8 @@ mkdir -p build
 step "build (-Wall -Wextra -Werror)" make --no-print-directory -j"$JOBS" all
 step "card ABI: generated files up to date" python3 tools/abigen.py --check
 step "firmware rv32 build (64 KiB text budget)" make --no-print-directory firmware-rv32
+step "rtl: verilator lint -Wall" make --no-print-directory rtl-lint
+step "rtl: module testbenches vs the C kernels" make --no-print-directory rtl-test
 step "hls rules: hw/hls" python3 tools/hls_check.py hw/hls
 step "hls rules: checker self-test" sh tests/hls_check/run.sh
 step "unit tests" units build
