@@ -132,7 +132,8 @@ static int after_loss(struct ct *c, struct vrfsec_dev *dev)
 		if (r[i] != -ENODEV)
 			return ct_fail(c, "call %u after the loss: %s, want ENODEV", i,
 				       vrfsec_strerror(r[i]));
-	if (ct_now() - t0 > 0.1)
+	/* a lost device answers at once; the bound only catches a hang, with room for a busy CI */
+	if (ct_now() - t0 > 0.5)
 		return ct_fail(c, "calls after the loss took %.3f s", ct_now() - t0);
 	return 0;
 }
@@ -187,7 +188,7 @@ static int scenario(struct ct *c, const char *tag, int sig, double *latency)
 	t_close = ct_now();
 	vrfsec_close(dev);
 	dev = NULL;
-	if (ct_now() - t_close > 0.5) {
+	if (ct_now() - t_close > 2.0) { /* a hang, not a slow machine */
 		ct_fail(c, "%s: close took %.3f s", tag, ct_now() - t_close);
 		goto out;
 	}
