@@ -16,19 +16,27 @@ struct opts {
 	uint64_t seed;
 	uint32_t burst; /* 0: random 1 .. VRFSEC_BURST_MAX */
 	uint32_t show;  /* problems printed in detail */
+	uint32_t idle_sas; /* inbound SAs that see no traffic */
 	struct trafgen_config cfg;
 };
+
+/* Idle SAs take free slots from IDLE_SA_BASE up, with SPIs and a destination the scenario's
+ * traffic never carries. */
+#define IDLE_SA_BASE 100000u
+#define IDLE_SA_MAX 20000u
 
 static void usage(FILE *to)
 {
 	fprintf(to, "usage: vrfsec-diff [--packets N] [--seed S] [--burst B] [--vrfs N]\n"
-		    "                   [--errors PCT] [--show N]\n"
+		    "                   [--errors PCT] [--show N] [--idle-sas N]\n"
 		    "  --packets N  packets to run (default 100000)\n"
 		    "  --seed S     scenario and traffic seed (default 1)\n"
 		    "  --burst B    burst size 1..%u (default: random per burst)\n"
 		    "  --vrfs N     VRFs in the scenario, 1..%u (default 4)\n"
 		    "  --errors PCT share of broken packets (default 15)\n"
-		    "  --show N     problems shown in detail (default 5)\n",
+		    "  --show N     problems shown in detail (default 5)\n"
+		    "  --idle-sas N inbound SAs without traffic, in both engines (default 1100: with\n"
+		    "               more than 1024 keys the cpu engine prefetches table state)\n",
 		VRFSEC_BURST_MAX, TRAFGEN_MAX_VRF);
 }
 
@@ -53,6 +61,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	o->packets = 100000;
 	o->seed = 1;
 	o->show = 5;
+	o->idle_sas = 1100;
 	trafgen_config_default(&o->cfg);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -77,6 +86,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->cfg.error_pct = (uint32_t)x;
 		else if (!strcmp(a, "--show") && !num(v, 1000000, &x))
 			o->show = (uint32_t)x;
+		else if (!strcmp(a, "--idle-sas") && !num(v, IDLE_SA_MAX, &x))
+			o->idle_sas = (uint32_t)x;
 		else
 			return -1;
 	}
@@ -147,6 +158,35 @@ struct run {
 	uint32_t shown;
 };
 
+/* Installed identically in both engines; their counters and state must stay identical (zero). */
+static int idle_sas(struct testbed *tb, uint32_t n)
+{
+	struct vrfsec_sa_params p;
+	uint8_t key[16];
+	uint32_t i, idx = IDLE_SA_BASE;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.dir = VRFSEC_SA_DIR_IN;
+	p.outer_af = VRFSEC_AF_IPV4;
+	p.dst[0] = 198;
+	p.dst[1] = 18;
+	p.dst[2] = 255;
+	p.dst[3] = 250;
+	for (i = 0; i < n; i++) {
+		memset(key, (int)(i & 0xff), sizeof(key));
+		key[0] = (uint8_t)(i >> 8);
+		p.spi = 0xfe000000u + i;
+		p.salt[0] = (uint8_t)i;
+		while (tb->t->sa[idx].valid) /* the scenario's slots are random */
+			idx++;
+		rc = vrfsec_engine_sa_add(tb->e, idx++, &p, key, sizeof(key));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int setup(struct run *r)
 {
 	int rc, k;
@@ -165,6 +205,8 @@ static int setup(struct run *r)
 		if (rc)
 			return rc;
 		rc = trafgen_program(r->sc, &r->tb[k]);
+		if (rc == 0)
+			rc = idle_sas(&r->tb[k], r->o.idle_sas);
 		if (rc) {
 			fprintf(stderr, "vrfsec-diff: programming %s failed (%d)\n",
 				vrfsec_engine_name(r->tb[k].kind), rc);
