@@ -188,13 +188,13 @@ static void ip4(uint8_t *ip, const uint8_t *src, const uint8_t *dst, unsigned pa
 	ipv4_fix_csum(ip);
 }
 
-/* ICMP echo of n bytes of data at p */
-static unsigned icmp(uint8_t *p, unsigned id, unsigned seq, unsigned n)
+/* ICMP echo request (type 8) or reply (type 0) with n bytes of data at p */
+static unsigned icmp(uint8_t *p, uint8_t type, unsigned id, unsigned seq, unsigned n)
 {
 	unsigned i;
-	uint32_t sum = 0;
+	uint16_t c;
 
-	p[0] = 8;
+	p[0] = type;
 	p[1] = 0;
 	p[2] = p[3] = 0;
 	p[4] = (uint8_t)(id >> 8);
@@ -203,12 +203,9 @@ static unsigned icmp(uint8_t *p, unsigned id, unsigned seq, unsigned n)
 	p[7] = (uint8_t)seq;
 	for (i = 0; i < n; i++)
 		p[8 + i] = (uint8_t)('a' + i % 26);
-	for (i = 0; i < 8 + n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | (i + 1 < 8 + n ? p[i + 1] : 0));
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	p[2] = (uint8_t)(~sum >> 8);
-	p[3] = (uint8_t)~sum;
+	c = inet_csum(p, 8 + n);
+	p[2] = (uint8_t)(c >> 8);
+	p[3] = (uint8_t)c;
 	return 8 + n;
 }
 
@@ -233,7 +230,7 @@ static void from_client(struct demo *d, struct client *c, const uint8_t *dst, un
 {
 	static struct vrfsec_pkt p;
 	uint8_t ipk[1600];
-	unsigned n = icmp(ipk + 20, 0x100 + (unsigned)(c - d->c), seq, 24 + seq % 40);
+	unsigned n = icmp(ipk + 20, 8, 0x100 + (unsigned)(c - d->c), seq, 24 + seq % 40);
 
 	ip4(ipk, c->inner, dst, n, 0x28);
 	pkt_load(&p, VRFSEC_PORT_HOST, ipk, 20 + n);
@@ -268,25 +265,10 @@ static void from_core(struct demo *d, unsigned vrf, const uint8_t *dst, unsigned
 	f[15] = (uint8_t)(label >> 4);
 	f[16] = (uint8_t)((label << 4) | 1);
 	f[17] = 60;
-	n = icmp(f + 38, 0x200 + vrf, seq, 32 + seq % 200);
-	f[38] = 0; /* echo reply */
+	n = icmp(f + 38, 0, 0x200 + vrf, seq, 32 + seq % 200);
 	ip4(f + 18, hq, dst, n, 0xb8);
-	{
-		/* recompute the ICMP checksum for type 0 */
-		uint32_t sum = 0;
-		unsigned i;
-
-		f[40] = f[41] = 0;
-		for (i = 0; i < n; i += 2)
-			sum += (uint32_t)(f[38 + i] << 8 | (i + 1 < n ? f[38 + i + 1] : 0));
-		while (sum >> 16)
-			sum = (sum & 0xffff) + (sum >> 16);
-		f[40] = (uint8_t)(~sum >> 8);
-		f[41] = (uint8_t)~sum;
-	}
 	pkt_load(&p, VRFSEC_PORT_CORE, f, 18 + 20 + n);
 	gw_run(d, &p);
-	(void)label;
 }
 
 static void traffic(struct demo *d)

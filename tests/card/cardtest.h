@@ -151,8 +151,6 @@ uint32_t esp_frame_spi(const uint8_t *frame, uint32_t len);
 /* Decrypt and check an ESP frame with key k: 0, or -1 with the reason in why. */
 int esp_open_frame(const uint8_t *frame, uint32_t len, const struct esp_key *k,
 		   struct esp_opened *o, char *why, size_t n);
-/* What a router does to an IPv4 header: TTL - 1, checksum recomputed. */
-void pkt_ip4_ttl_dec(uint8_t *ip);
 /* ICMP tag that pkt_icmp4 wrote into an IPv4 packet, or 0xffffffff. */
 uint32_t pkt_icmp4_tag(const uint8_t *ip, uint32_t len);
 

@@ -35,19 +35,6 @@ static uint32_t get32(const uint8_t *p)
 	return get16(p) << 16 | get16(p + 2);
 }
 
-static uint16_t csum(const uint8_t *p, uint32_t len)
-{
-	uint32_t s = 0, i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += get16(p + i);
-	if (len & 1u)
-		s += (uint32_t)p[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffffu) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 static void ip4_hdr(uint8_t *ip, uint32_t total, uint16_t id, uint8_t ttl, uint8_t proto,
 		    const uint8_t src[4], const uint8_t dst[4])
 {
@@ -59,7 +46,7 @@ static void ip4_hdr(uint8_t *ip, uint32_t total, uint16_t id, uint8_t ttl, uint8
 	ip[9] = proto;
 	memcpy(ip + 12, src, 4);
 	memcpy(ip + 16, dst, 4);
-	put16(ip + 10, csum(ip, 20));
+	put16(ip + 10, inet_csum(ip, 20));
 }
 
 uint32_t pkt_icmp4(uint8_t *ip, const uint8_t src[4], const uint8_t dst[4], uint8_t ttl,
@@ -79,17 +66,8 @@ uint32_t pkt_icmp4(uint8_t *ip, const uint8_t src[4], const uint8_t dst[4], uint
 	put32(icmp + 8, tag);
 	for (i = 4; i < payload_len; i++)
 		icmp[8 + i] = (uint8_t)(tag * 7u + i);
-	put16(icmp + 2, csum(icmp, 8u + payload_len));
+	put16(icmp + 2, inet_csum(icmp, 8u + payload_len));
 	return total;
-}
-
-void pkt_ip4_ttl_dec(uint8_t *ip)
-{
-	uint32_t hl = (ip[0] & 15u) * 4u;
-
-	ip[8]--;
-	put16(ip + 10, 0);
-	put16(ip + 10, csum(ip, hl));
 }
 
 uint32_t pkt_icmp4_tag(const uint8_t *ip, uint32_t len)

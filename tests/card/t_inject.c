@@ -39,17 +39,11 @@ int test_inject(struct ct *c)
 	struct sim_proc sim = { 0 };
 	struct vrfsec_dev *dev = NULL;
 	struct frames out = { 0 };
-	uint32_t sum = 0;
 	int rc = -1;
 
 	ip[12] = 10, ip[13] = 9, ip[14] = 0, ip[15] = 1;  /* a client's address ... */
 	ip[16] = 10, ip[17] = 70, ip[18] = 3, ip[19] = 4; /* ... to the customer's HQ */
-	for (unsigned i = 0; i < 20; i += 2)
-		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	ip[10] = (uint8_t)(~sum >> 8);
-	ip[11] = (uint8_t)~sum;
+	ipv4_fix_csum(ip);
 	ct_path(c, dir, sizeof(dir), "inject");
 	mkdir(dir, 0755);
 	snprintf(out_path, sizeof(out_path), "%s/core-out.pcap", dir);

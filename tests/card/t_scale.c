@@ -47,7 +47,7 @@ static void expect_forward(struct scale_run *sr, struct scale_exp *e, uint16_t v
 	e->nh = plan_lookup(pl, vrf, ip + 16, NULL);
 	memcpy(e->inner, ip, len);
 	e->inner_len = len;
-	pkt_ip4_ttl_dec(e->inner);
+	ip_ttl_dec(e->inner);
 	plan_nh(pl, e->nh, &nh);
 	if (nh.kind == VRFSEC_NEXTHOP_SA) {
 		e->sa_out = nh.sa;

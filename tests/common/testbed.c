@@ -59,17 +59,36 @@ void eth_hdr(uint8_t *h, const uint8_t *dst, const uint8_t *src, uint16_t ethert
 	h[13] = (uint8_t)ethertype;
 }
 
-void ipv4_fix_csum(uint8_t *ip)
+uint16_t inet_csum(const uint8_t *p, size_t len)
 {
-	unsigned hlen = (ip[0] & 15u) * 4u, i;
 	uint32_t sum = 0;
+	size_t i;
 
-	ip[10] = ip[11] = 0;
-	for (i = 0; i < hlen; i += 2)
-		sum += (uint32_t)(ip[i] << 8 | ip[i + 1]);
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	ip[10] = (uint8_t)(sum >> 8);
-	ip[11] = (uint8_t)sum;
+	return (uint16_t)~sum;
+}
+
+void ipv4_fix_csum(uint8_t *ip)
+{
+	uint16_t c;
+
+	ip[10] = ip[11] = 0;
+	c = inet_csum(ip, (ip[0] & 15u) * 4u);
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
+}
+
+void ip_ttl_dec(uint8_t *ip)
+{
+	if ((ip[0] >> 4) == 4) {
+		ip[8]--;
+		ipv4_fix_csum(ip);
+	} else {
+		ip[7]--;
+	}
 }

@@ -33,7 +33,11 @@ unsigned testbed_run1(struct testbed *tb, struct vrfsec_pkt *p);
 
 /* Write an Ethernet header (dst, src, ethertype) */
 void eth_hdr(uint8_t *h, const uint8_t *dst, const uint8_t *src, uint16_t ethertype);
-/* IPv4 header checksum over hlen bytes, stored in place. */
+/* RFC 1071 Internet checksum of len bytes (an odd last byte padded with zero). */
+uint16_t inet_csum(const uint8_t *p, size_t len);
+/* IPv4 header checksum over the header's IHL bytes, stored in place. */
 void ipv4_fix_csum(uint8_t *ip);
+/* What forwarding does to a packet: IPv4 TTL (checksum fixed) or IPv6 hop limit one lower. */
+void ip_ttl_dec(uint8_t *ip);
 
 #endif

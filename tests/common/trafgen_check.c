@@ -19,17 +19,6 @@ static int fail(char *why, size_t n, const char *fmt, ...)
 	return -1;
 }
 
-static uint16_t csum16(const uint8_t *b, uint32_t n)
-{
-	uint32_t s = 0, i;
-
-	for (i = 0; i + 1u < n; i += 2)
-		s += tg_rd16(b + i);
-	while (s >> 16)
-		s = (s & 0xffffu) + (s >> 16);
-	return (uint16_t)~s;
-}
-
 /* Full sequence number of an outbound ESN packet: the candidate nearest to the last one seen
  * (outputs of a burst are sealed in two rounds, so they are not strictly in order). */
 static uint64_t out_seq(const struct trafgen_client *d, uint32_t lo)
@@ -78,7 +67,7 @@ static int check_tunnel_hdr(const struct trafgen_client *d, const uint8_t *inner
 		    tg_rd16(h + 6) != (df ? 0x4000u : 0u) || h[8] != ttl || h[9] != proto)
 			return fail(why, n, "outer IPv4 header fields (tos %02x/%02x frag %04x ttl %u)",
 				    h[1], tos, tg_rd16(h + 6), h[8]);
-		if (csum16(h, 20) != 0)
+		if (inet_csum(h, 20) != 0)
 			return fail(why, n, "outer IPv4 checksum");
 		if (memcmp(h + 12, sa->src, 4) || memcmp(h + 16, sa->dst, 4))
 			return fail(why, n, "outer IPv4 addresses");
@@ -106,7 +95,7 @@ static int check_transport_hdr(const uint8_t *inner, const uint8_t *h, uint32_t 
 			return fail(why, n, "transport header byte %u changed", i);
 	}
 	if (tg_ip_af(inner) == VRFSEC_AF_IPV4) {
-		if (tg_rd16(h + 2) != ip_len || h[9] != proto || csum16(h, hl) != 0)
+		if (tg_rd16(h + 2) != ip_len || h[9] != proto || inet_csum(h, hl) != 0)
 			return fail(why, n, "transport IPv4 length/protocol/checksum");
 	} else if (tg_rd16(h + 4) != ip_len - 40u || h[6] != proto) {
 		return fail(why, n, "transport IPv6 length/next header");

@@ -39,17 +39,6 @@ static uint32_t min_pad(uint32_t payload_len)
 	return (4u - ((payload_len + 2u) & 3u)) & 3u;
 }
 
-/* Expected inner packet after forwarding: TTL / hop limit one lower. */
-static void ttl_dec(uint8_t *ip)
-{
-	if ((ip[0] >> 4) == 4) {
-		ip[8]--;
-		ipv4_fix_csum(ip);
-	} else {
-		ip[7]--;
-	}
-}
-
 static void sa_common(struct vrfsec_sa_params *p, uint32_t spi, int esn, const uint8_t *salt)
 {
 	p->spi = spi;
@@ -162,7 +151,7 @@ static int decode(const struct vec_case *c, struct esp_case *ec, struct vec_resu
 		ec->esp_len = (uint32_t)esp_n;
 		memcpy(ec->open_out, b, 20 + pl);
 		ec->open_out_len = 20 + pl;
-		ttl_dec(ec->open_out);
+		ip_ttl_dec(ec->open_out);
 		ec->plain_off = 20;
 		ec->plain_len = pl < 16 ? pl : 16;
 		return 0;
@@ -234,7 +223,7 @@ static int decode(const struct vec_case *c, struct esp_case *ec, struct vec_resu
 		ec->esp_len = 14 + (uint32_t)out_n - ec->esp_off;
 		memcpy(ec->open_out, ec->seal_in, (size_t)in_n);
 		ec->open_out_len = (uint32_t)in_n;
-		ttl_dec(ec->open_out);
+		ip_ttl_dec(ec->open_out);
 		ec->plain_off = ec->transport ? l4 : 20;
 		ec->plain_len = 16;
 		if (ec->plain_off + ec->plain_len > ec->open_out_len)
