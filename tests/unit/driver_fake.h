@@ -312,4 +312,29 @@ static inline int fake_open(struct fake *f, struct vrfsec_dev **dev, const struc
 	return drv_open_backend(dev, "fake:0", &be, cfg);
 }
 
+/* cmocka group setup and teardown: one scripted card per test. */
+static inline int fake_setup(void **state)
+{
+	*state = fake_new();
+	return 0;
+}
+
+static inline int fake_teardown(void **state)
+{
+	fake_free(*state);
+	return 0;
+}
+
+/* Route i of the tests: 10.x.y.z/32 in VRF 1 to next hop 7. */
+static inline struct vrfsec_route_cfg fake_route(uint32_t i)
+{
+	struct vrfsec_route_cfg r = { .vrf = 1, .af = 4, .plen = 32, .nh = 7 };
+
+	r.addr[0] = 10;
+	r.addr[1] = (uint8_t)(i >> 16);
+	r.addr[2] = (uint8_t)(i >> 8);
+	r.addr[3] = (uint8_t)i;
+	return r;
+}
+
 #endif

@@ -13,18 +13,6 @@
 
 static const struct vrfsec_open_cfg info_only = { .flags = VRFSEC_OPEN_NO_ENABLE };
 
-static int setup(void **state)
-{
-	*state = fake_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fake_free(*state);
-	return 0;
-}
-
 static void good_chain(void **state)
 {
 	struct fake *f = *state;
@@ -217,20 +205,20 @@ static void dead_at_open(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(good_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(moved_block, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_magic, setup, teardown),
-		cmocka_unit_test_setup_teardown(first_block_not_id, setup, teardown),
-		cmocka_unit_test_setup_teardown(loop, setup, teardown),
-		cmocka_unit_test_setup_teardown(self_loop, setup, teardown),
-		cmocka_unit_test_setup_teardown(unknown_block_skipped, setup, teardown),
-		cmocka_unit_test_setup_teardown(newer_optional_block_skipped, setup, teardown),
-		cmocka_unit_test_setup_teardown(newer_required_block, setup, teardown),
-		cmocka_unit_test_setup_teardown(missing_block, setup, teardown),
-		cmocka_unit_test_setup_teardown(next_outside_bar, setup, teardown),
-		cmocka_unit_test_setup_teardown(abi_version, setup, teardown),
-		cmocka_unit_test_setup_teardown(fault_at_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(dead_at_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(good_chain, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(moved_block, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(bad_magic, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(first_block_not_id, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(loop, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(self_loop, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(unknown_block_skipped, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(newer_optional_block_skipped, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(newer_required_block, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(missing_block, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(next_outside_bar, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(abi_version, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(fault_at_open, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(dead_at_open, fake_setup, fake_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

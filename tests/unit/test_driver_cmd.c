@@ -11,29 +11,6 @@
 
 #include "driver_fake.h"
 
-static int setup(void **state)
-{
-	*state = fake_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fake_free(*state);
-	return 0;
-}
-
-static struct vrfsec_route_cfg route(uint32_t i)
-{
-	struct vrfsec_route_cfg r = { .vrf = 1, .af = 4, .plen = 32, .nh = 7 };
-
-	r.addr[0] = 10;
-	r.addr[1] = (uint8_t)(i >> 16);
-	r.addr[2] = (uint8_t)(i >> 8);
-	r.addr[3] = (uint8_t)i;
-	return r;
-}
-
 static uint32_t route_no(const struct vrfsec_abi_route_entry *e)
 {
 	return (uint32_t)e->addr[1] << 16 | (uint32_t)e->addr[2] << 8 | e->addr[3];
@@ -77,7 +54,7 @@ static void backpressure_nonblocking(void **state)
 	f->hold = true;
 	/* 256-byte blocks hold 8 routes; 4 blocks in flight */
 	for (;; i++) {
-		struct vrfsec_route_cfg r = route(i);
+		struct vrfsec_route_cfg r = fake_route(i);
 
 		rc = vrfsec_batch_route_add(b, &r);
 		if (rc)
@@ -90,7 +67,7 @@ static void backpressure_nonblocking(void **state)
 	f->hold = false;
 	/* the rejected entry was not queued: retry it and go on to 1000 */
 	for (; i < 1000; i++) {
-		struct vrfsec_route_cfg r = route(i);
+		struct vrfsec_route_cfg r = fake_route(i);
 
 		while ((rc = vrfsec_batch_route_add(b, &r)) == -EAGAIN) {
 			fake_step(f);
@@ -122,7 +99,7 @@ static void backpressure_blocking(void **state)
 	assert_int_equal(fake_open(f, &dev, &cfg), 0);
 	assert_int_equal(vrfsec_batch_create(dev, NULL, &b), 0);
 	for (uint32_t i = 0; i < 5000; i++) {
-		struct vrfsec_route_cfg r = route(i);
+		struct vrfsec_route_cfg r = fake_route(i);
 
 		assert_int_equal(vrfsec_batch_route_add(b, &r), 0);
 	}
@@ -145,7 +122,7 @@ static void record_status(void *arg, const struct vrfsec_result *res)
 static void lost_heartbeat(void **state)
 {
 	struct fake *f = *state;
-	struct vrfsec_route_cfg r = route(1);
+	struct vrfsec_route_cfg r = fake_route(1);
 	int batch_status = 0;
 	struct vrfsec_batch_cfg bc = { .fn = record_status, .arg = &batch_status };
 	struct vrfsec_batch *b;
@@ -176,7 +153,7 @@ static void lost_heartbeat(void **state)
 static void lost_fault(void **state)
 {
 	struct fake *f = *state;
-	struct vrfsec_route_cfg r = route(1);
+	struct vrfsec_route_cfg r = fake_route(1);
 	struct vrfsec_dev *dev;
 
 	assert_int_equal(fake_open(f, &dev, NULL), 0);
@@ -210,7 +187,7 @@ static void timeout(void **state)
 {
 	struct fake *f = *state;
 	struct vrfsec_open_cfg cfg = { .timeout_ms = 50, .staging_slots = 1 };
-	struct vrfsec_route_cfg r = route(1);
+	struct vrfsec_route_cfg r = fake_route(1);
 	struct vrfsec_dev *dev;
 
 	assert_int_equal(fake_open(f, &dev, &cfg), 0);
@@ -279,7 +256,7 @@ struct cb_ctx {
 static void reenter(void *arg, const struct vrfsec_result *res)
 {
 	struct cb_ctx *c = arg;
-	struct vrfsec_route_cfg r = route(9);
+	struct vrfsec_route_cfg r = fake_route(9);
 
 	(void)res;
 	c->rc_sync = vrfsec_route_add_sync(c->dev, &r);
@@ -291,7 +268,7 @@ static void callback_rules(void **state)
 	struct fake *f = *state;
 	struct cb_ctx c = { 0 };
 	struct vrfsec_batch_cfg bc = { .fn = reenter, .arg = &c };
-	struct vrfsec_route_cfg r = route(1);
+	struct vrfsec_route_cfg r = fake_route(1);
 	struct vrfsec_batch *b;
 
 	assert_int_equal(fake_open(f, &c.dev, NULL), 0);
@@ -328,7 +305,7 @@ static void not_enabled(void **state)
 {
 	struct fake *f = *state;
 	struct vrfsec_open_cfg cfg = { .flags = VRFSEC_OPEN_NO_ENABLE };
-	struct vrfsec_route_cfg r = route(1);
+	struct vrfsec_route_cfg r = fake_route(1);
 	struct vrfsec_dev *dev;
 
 	assert_int_equal(fake_open(f, &dev, &cfg), 0);
@@ -345,16 +322,16 @@ static void not_enabled(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(backpressure_nonblocking, setup, teardown),
-		cmocka_unit_test_setup_teardown(backpressure_blocking, setup, teardown),
-		cmocka_unit_test_setup_teardown(lost_heartbeat, setup, teardown),
-		cmocka_unit_test_setup_teardown(lost_fault, setup, teardown),
-		cmocka_unit_test_setup_teardown(lost_while_polling, setup, teardown),
-		cmocka_unit_test_setup_teardown(timeout, setup, teardown),
-		cmocka_unit_test_setup_teardown(key_wiped, setup, teardown),
-		cmocka_unit_test_setup_teardown(callback_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(snapshot, setup, teardown),
-		cmocka_unit_test_setup_teardown(not_enabled, setup, teardown),
+		cmocka_unit_test_setup_teardown(backpressure_nonblocking, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(backpressure_blocking, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(lost_heartbeat, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(lost_fault, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(lost_while_polling, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(timeout, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(key_wiped, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(callback_rules, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(snapshot, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(not_enabled, fake_setup, fake_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,29 +11,6 @@
 
 #include "driver_fake.h"
 
-static int setup(void **state)
-{
-	*state = fake_new();
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fake_free(*state);
-	return 0;
-}
-
-static struct vrfsec_route_cfg route(uint32_t i)
-{
-	struct vrfsec_route_cfg r = { .vrf = 1, .af = 4, .plen = 32, .nh = 7 };
-
-	r.addr[0] = 10;
-	r.addr[1] = (uint8_t)(i >> 16);
-	r.addr[2] = (uint8_t)(i >> 8);
-	r.addr[3] = (uint8_t)i;
-	return r;
-}
-
 /* Card indices start just below 2^32 and the rings hold 8 descriptors: 100 commands cross both
  * the slot wrap (12 times) and the u32 wrap. */
 static void wrap(void **state)
@@ -50,7 +27,7 @@ static void wrap(void **state)
 	f->cpl_head = start;
 	assert_int_equal(fake_open(f, &dev, &cfg), 0);
 	for (uint32_t i = 0; i < 100; i++) {
-		struct vrfsec_route_cfg r = route(i);
+		struct vrfsec_route_cfg r = fake_route(i);
 
 		assert_int_equal(vrfsec_route_add_sync(dev, &r), 0);
 	}
@@ -102,7 +79,7 @@ static void out_of_order(void **state)
 	/* command k: k + 1 entries, so each command's first_seq is distinct */
 	for (uint32_t k = 0, i = 0; k < 8; k++) {
 		for (uint32_t j = 0; j <= k; j++, i++) {
-			struct vrfsec_route_cfg r = route(i);
+			struct vrfsec_route_cfg r = fake_route(i);
 
 			assert_int_equal(vrfsec_batch_route_add(b, &r), 0);
 		}
@@ -146,7 +123,7 @@ static void stray_completion(void **state)
 {
 	struct fake *f = *state;
 	struct vrfsec_abi_cmd_desc bogus = { .tag = 0xdead0001u, .opcode = 4, .count = 1 };
-	struct vrfsec_route_cfg r = route(1);
+	struct vrfsec_route_cfg r = fake_route(1);
 	struct vrfsec_dev *dev;
 
 	assert_int_equal(fake_open(f, &dev, NULL), 0);
@@ -159,7 +136,7 @@ static void stray_completion(void **state)
 static void bad_phase(void **state)
 {
 	struct fake *f = *state;
-	struct vrfsec_route_cfg r = route(1);
+	struct vrfsec_route_cfg r = fake_route(1);
 	struct vrfsec_dev *dev;
 
 	assert_int_equal(fake_open(f, &dev, NULL), 0);
@@ -276,13 +253,13 @@ static void events(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(wrap, setup, teardown),
-		cmocka_unit_test_setup_teardown(out_of_order, setup, teardown),
-		cmocka_unit_test_setup_teardown(stray_completion, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_phase, setup, teardown),
-		cmocka_unit_test_setup_teardown(inject, setup, teardown),
-		cmocka_unit_test_setup_teardown(punt, setup, teardown),
-		cmocka_unit_test_setup_teardown(events, setup, teardown),
+		cmocka_unit_test_setup_teardown(wrap, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(out_of_order, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(stray_completion, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(bad_phase, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(inject, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(punt, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(events, fake_setup, fake_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
