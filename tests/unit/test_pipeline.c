@@ -71,6 +71,15 @@ static void install(const struct vrfsec_sa_params *in, const struct vrfsec_sa_pa
 	assert_int_equal(vrfsec_engine_sa_add(peer.e, SA_OUT, &pout, KEY, 16), 0);
 }
 
+/* The default pair: no test-specific outer policy. */
+static void install_default(void)
+{
+	struct vrfsec_sa_params in, out;
+
+	sa_pair(&in, &out);
+	install(&in, &out);
+}
+
 static unsigned ip4(uint8_t *ip, const uint8_t *src, const uint8_t *dst, unsigned payload,
 		    uint8_t tos, uint8_t ttl, int df)
 {
@@ -333,13 +342,11 @@ static void test_decrypt_to_mpls_and_vlan(void **state)
 
 static void test_selectors_and_wipe(void **state)
 {
-	struct vrfsec_sa_params in, out;
 	uint8_t ip[256], f[512];
 	unsigned n;
 
 	(void)state;
-	sa_pair(&in, &out);
-	install(&in, &out);
+	install_default();
 	/* a source outside the SA's selector: dropped, and the plaintext gone from the buffer */
 	n = ip4(ip, (const uint8_t[]){ 10, 1, 0, 8 }, HQ, 64, 0, 64, 0);
 	memcpy(ip + 20, "SECRET-PLAINTEXT-MUST-NOT-LEAK!!", 32);
@@ -388,13 +395,11 @@ static void test_mtu_and_exhaustion(void **state)
 
 static void test_core_labels(void **state)
 {
-	struct vrfsec_sa_params in, out;
 	uint8_t ip[256], f[512];
 	unsigned n;
 
 	(void)state;
-	sa_pair(&in, &out);
-	install(&in, &out);
+	install_default();
 	n = ip4(ip, HQ, CLIN, 20, 0, 64, 0);
 	assert_int_equal(run(VRFSEC_PORT_CORE, f, core_frame(f, 4000, 64, ip, n)), VRFSEC_PORT_DROP);
 	assert_int_equal(pk->reason, VRFSEC_CNT_NO_LABEL);
@@ -428,13 +433,11 @@ static void test_core_labels(void **state)
 
 static void test_rfc_checks(void **state)
 {
-	struct vrfsec_sa_params in, out;
 	uint8_t ip[256], f[512], g[512];
 	unsigned n, m;
 
 	(void)state;
-	sa_pair(&in, &out);
-	install(&in, &out);
+	install_default();
 	/* RFC 3032: the top entry's TTL counts; an explicit null with TTL 1 expires the packet */
 	n = ip4(ip, HQ, CLIN, 20, 0, 64, 0);
 	m = core_frame(f, 3001, 64, ip, n);
@@ -471,13 +474,11 @@ static void test_rfc_checks(void **state)
 
 static void test_inject_into_vrf(void **state)
 {
-	struct vrfsec_sa_params in, out;
 	uint8_t ip[256];
 	unsigned n;
 
 	(void)state;
-	sa_pair(&in, &out);
-	install(&in, &out);
+	install_default();
 	/* a host-made packet forwarded in VRF 1 as if a tunnel had delivered it: labels pushed */
 	n = ip4(ip, CLIN, HQ, 40, 0, 64, 0);
 	pkt_load(pk, VRFSEC_PORT_HOST, ip, n);
