@@ -48,13 +48,11 @@ uint32_t vrf_forward(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint16_t vrf
 		ip_len = 40u + rd16(ip + 4);
 		if (ip_len > avail)
 			return pkt_exit(t, p, VRFSEC_PORT_DROP, VRFSEC_CNT_MALFORMED);
-		hlen = 40u;
 		ttl = ip[7];
 		dscp = (uint8_t)(((ip[0] & 15u) << 2) | (ip[1] >> 6));
 	} else {
 		return pkt_exit(t, p, VRFSEC_PORT_DROP, VRFSEC_CNT_MALFORMED);
 	}
-	(void)hlen;
 	/* Trailing Ethernet or TFC padding is not part of the packet. */
 	p->len = (uint16_t)(ip_off + ip_len - p->off);
 	t->vrf_cnt[vrf].rx_packets++;

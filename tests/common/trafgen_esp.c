@@ -236,8 +236,8 @@ static void outer_tunnel_hdr(struct tg_gen *g, uint8_t *h, uint8_t af, const uin
 			     const uint8_t *dst)
 {
 	struct trafgen_rng *r = g->r;
-	/* Any DSCP; ECN not CE: the card leaves the inner ECN field alone on decapsulation, where
-	 * RFC 6040 4.2 would carry a CE mark inward, and this test must not take sides. */
+	/* Any DSCP; ECN not CE: the card carries a CE mark inward (RFC 6040 4.2), which this
+	 * generator's prediction does not model; tests/unit/test_pipeline.c covers it. */
 	uint8_t tos = (uint8_t)((trafgen_rand(r) & 0xfcu) | trafgen_below(r, 3));
 
 	if (af == VRFSEC_AF_IPV4) {

