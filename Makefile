@@ -44,6 +44,9 @@ PLIBS_vrfsec-cardtest := $(DRV_LIB) $(FW_LIB)
 PLDLIBS_vrfsec-cardtest := -lpci
 PLIBS_vrfsec-bench := $(DRV_LIB)
 PLDLIBS_vrfsec-bench := $(if $(DRV_SRC),-lpci)
+# Parts of the build kept in their own files (mk/*.mk): they may add to PROGS, PLIBS_*, PLDLIBS_*
+# and define their own targets.
+-include $(sort $(wildcard mk/*.mk))
 prog_name = $(word 1,$(subst :, ,$1))
 prog_dir = $(word 2,$(subst :, ,$1))
 PROG_BINS := $(foreach p,$(PROGS),$(if $(wildcard $(call prog_dir,$p)/*.c),$(BUILD)/bin/$(call prog_name,$p)))
@@ -100,6 +103,18 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(DRV_LIB) $(FW_LIB) $(LIBS)
 
 abi:
 	python3 tools/abigen.py
+
+# The card-memory map the RTL stages address (hw/rtl/gen/vrfsec_layout.vh), from the C tables.
+.PHONY: layout layout-check
+$(BUILD)/bin/layoutgen: tools/layoutgen.c $(wildcard hw/hls/*.h hw/hls/*.def)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 $(WARN) -Ihw/hls $< -o $@
+layout: $(BUILD)/bin/layoutgen
+	$(BUILD)/bin/layoutgen > hw/rtl/gen/vrfsec_layout.vh
+layout-check: $(BUILD)/bin/layoutgen
+	@$(BUILD)/bin/layoutgen | cmp -s - hw/rtl/gen/vrfsec_layout.vh \
+		|| { echo "hw/rtl/gen/vrfsec_layout.vh is stale: run make layout"; exit 1; }
+	@echo "layout: hw/rtl/gen/vrfsec_layout.vh up to date"
 
 # The driver library with its headers and pkg-config file, and the card tools.
 install: all
@@ -161,19 +176,22 @@ RTL_TBS := $(patsubst $(RTL_DIR)/%_tb.cpp,%,$(wildcard $(RTL_DIR)/*_tb.cpp))
 RTL_HLS_OBJ := $(RTL_BUILD)/hls/aes.o $(RTL_BUILD)/hls/gcm.o
 rtl-lint:
 	@for m in $(RTL_MODULES); do \
-		verilator --lint-only -Wall -y $(RTL_DIR) --top-module $$m $(RTL_DIR)/$$m.v || exit 1; \
+		verilator --lint-only -Wall -y $(RTL_DIR) -I$(RTL_DIR)/gen --top-module $$m $(RTL_DIR)/$$m.v || exit 1; \
 	done; echo "rtl-lint: $(words $(RTL_MODULES)) modules clean"
 $(RTL_BUILD)/hls/%.o: hw/hls/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -O2 -Ihw/hls -c $< -o $@
-rtl-test: $(RTL_HLS_OBJ)
-	@for t in $(RTL_TBS); do \
-		verilator --cc --exe --build -O2 -j 0 -Wall --top-module $$t --Mdir $(RTL_BUILD)/$$t \
-			-CFLAGS "-O2 -I$(CURDIR)/hw/hls -I$(CURDIR)/$(RTL_DIR)" \
-			-LDFLAGS "$(addprefix $(CURDIR)/,$(RTL_HLS_OBJ))" \
-			$(RTL_SRC) $(CURDIR)/$(RTL_DIR)/$${t}_tb.cpp > $(RTL_BUILD)/$$t.build.log 2>&1 \
-			|| { cat $(RTL_BUILD)/$$t.build.log; exit 1; }; \
-		$(RTL_BUILD)/$$t/V$$t || exit 1; \
-	done
+# A testbench NAME_tb.cpp may come with NAME_tb.mk: extra objects in RTL_TB_LIBS_NAME (made
+# prerequisites of rtl-tb-NAME there), e.g. a C stage compiled with its tail calls renamed.
+-include $(wildcard $(RTL_DIR)/*_tb.mk)
+rtl-test: $(addprefix rtl-tb-,$(RTL_TBS))
+rtl-tb-%: $(RTL_HLS_OBJ)
+	@mkdir -p $(RTL_BUILD)
+	@verilator --cc --exe --build -O2 -j 0 -Wall --top-module $* --Mdir $(RTL_BUILD)/$* \
+		-CFLAGS "-O2 -I$(CURDIR)/hw/hls -I$(CURDIR)/$(RTL_DIR)" -I$(CURDIR)/$(RTL_DIR)/gen \
+		-LDFLAGS "$(addprefix $(CURDIR)/,$(RTL_HLS_OBJ)) $(RTL_TB_LIBS_$*)" \
+		$(RTL_SRC) $(CURDIR)/$(RTL_DIR)/$*_tb.cpp > $(RTL_BUILD)/$*.build.log 2>&1 \
+		|| { cat $(RTL_BUILD)/$*.build.log; exit 1; }
+	$(RTL_BUILD)/$*/V$*
 synth:
 	@$(RTL_DIR)/synth.sh $(RTL_BUILD)/synth $(RTL_MODULES)

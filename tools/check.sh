@@ -63,6 +63,7 @@ under_valgrind() {
 mkdir -p build
 step "build (-Wall -Wextra -Werror)" make --no-print-directory -j"$JOBS" all
 step "card ABI: generated files up to date" python3 tools/abigen.py --check
+step "rtl: card-memory layout up to date" make --no-print-directory layout-check
 step "firmware rv32 build (64 KiB text budget)" make --no-print-directory firmware-rv32
 step "rtl: verilator lint -Wall" make --no-print-directory rtl-lint
 step "rtl: module testbenches vs the C kernels" make --no-print-directory rtl-test
@@ -91,6 +92,11 @@ if [ -x build/bin/vrfsec-bench ]; then
 	step "benchmark smoke run (no timing verdict)" build/bin/vrfsec-bench --smoke
 	step "ring benchmark smoke run (no timing verdict)" build/bin/vrfsec-bench ring --smoke
 fi
+
+# Further steps kept beside their parts (tools/check.d/*.sh, sourced in name order; they call step).
+for f in tools/check.d/*.sh; do
+	[ -f "$f" ] && . "$f"
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
