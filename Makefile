@@ -188,7 +188,7 @@ rtl-test: $(addprefix rtl-tb-,$(RTL_TBS))
 rtl-tb-%: $(RTL_HLS_OBJ)
 	@mkdir -p $(RTL_BUILD)
 	@verilator --cc --exe --build -O2 -j 0 -Wall --top-module $* --Mdir $(RTL_BUILD)/$* \
-		-CFLAGS "-O2 -I$(CURDIR)/hw/hls -I$(CURDIR)/$(RTL_DIR)" -I$(CURDIR)/$(RTL_DIR)/gen \
+		-CFLAGS "-O2 -I$(CURDIR)/hw/hls -I$(CURDIR)/$(RTL_DIR)" -I$(CURDIR)/$(RTL_DIR) -I$(CURDIR)/$(RTL_DIR)/gen \
 		-LDFLAGS "$(addprefix $(CURDIR)/,$(RTL_HLS_OBJ)) $(RTL_TB_LIBS_$*)" \
 		$(RTL_SRC) $(CURDIR)/$(RTL_DIR)/$*_tb.cpp > $(RTL_BUILD)/$*.build.log 2>&1 \
 		|| { cat $(RTL_BUILD)/$*.build.log; exit 1; }

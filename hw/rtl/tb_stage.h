@@ -10,6 +10,8 @@
 #include <string.h>
 
 extern "C" {
+// The C headers pin layouts with the C11 keyword; C++ spells it static_assert.
+#define _Static_assert static_assert
 #include "stages.h"
 #include "vrfsec_tables.h"
 }
