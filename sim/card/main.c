@@ -37,6 +37,8 @@ static void on_signal(int sig)
 struct opts {
 	const char *name, *capture, *port_spec[SIM_N_PORTS];
 	int engine;
+	unsigned rtl_width;
+	const char *rtl_trace;
 	uint64_t host_mem;
 	bool quiet, exit_when_done, enable;
 };
@@ -44,9 +46,13 @@ struct opts {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: vrfsec-sim --name NAME [--engine cmodel|cpu] [--host-mem MB]\n"
+		"usage: vrfsec-sim --name NAME [--engine cmodel|cpu|rtl] [--host-mem MB]\n"
 		"                  [--port public|core|inside=SPEC]... [--capture DIR]\n"
+		"                  [--rtl-width 128|512] [--rtl-trace FILE.fst]\n"
 		"                  [--enable] [--exit-when-done] [--quiet]\n"
+		"  --engine rtl       the Verilated RTL pipeline as the data path (when built in)\n"
+		"  --rtl-width W      rtl: DATA_WIDTH 128 (LANES 1, default) or 512 (LANES 4)\n"
+		"  --rtl-trace FILE   rtl: write FST waveforms of the whole run to FILE\n"
 		"  SPEC: tap:IFNAME     create or attach a TAP device (brought up)\n"
 		"        xdp:IFNAME     AF_XDP socket on queue 0 of an existing interface (SKB, copy)\n"
 		"        pcap:IN,OUT    frames from pcap file IN, frames that leave to OUT (either empty)\n"
@@ -58,7 +64,10 @@ static void usage(FILE *fp)
 		"  --exit-when-done   exit once the data path is on, every pcap input is read and the\n"
 		"                     CMD and INJECT rings are empty\n"
 		"  --quiet            no start-up messages (errors and exit counters still go to stderr)\n"
-		"The card appears as sim:NAME: /dev/shm/vrfsec-NAME.bar and .mem.\n",
+		"The card appears as sim:NAME: /dev/shm/vrfsec-NAME.bar and .mem.\n"
+		"VRFSEC_SIM_ENGINE=KIND in the environment overrides --engine (a test suite that\n"
+		"picks its engines itself then runs against KIND, e.g. rtl); VRFSEC_RTL_WIDTH\n"
+		"sets the default of --rtl-width.\n",
 		VRFSEC_SIM_HOST_MEM_DEFAULT >> 20);
 }
 
@@ -85,6 +94,8 @@ static int parse(struct opts *o, int argc, char **argv)
 	static const struct option lo[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "engine", required_argument, NULL, 'e' },
+		{ "rtl-width", required_argument, NULL, 'w' },
+		{ "rtl-trace", required_argument, NULL, 't' },
 		{ "host-mem", required_argument, NULL, 'm' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "capture", required_argument, NULL, 'c' },
@@ -94,13 +105,16 @@ static int parse(struct opts *o, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *env;
 	char *end;
 	unsigned long mb;
 	int c;
 
 	o->engine = VRFSEC_ENGINE_CPU;
 	o->host_mem = VRFSEC_SIM_HOST_MEM_DEFAULT;
-	while ((c = getopt_long(argc, argv, "n:e:m:p:c:qxEh", lo, NULL)) != -1) {
+	env = getenv("VRFSEC_RTL_WIDTH");
+	o->rtl_width = env && strcmp(env, "512") == 0 ? 512u : 128u;
+	while ((c = getopt_long(argc, argv, "n:e:m:p:c:w:t:qxEh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o->name = optarg;
@@ -108,10 +122,20 @@ static int parse(struct opts *o, int argc, char **argv)
 		case 'e':
 			o->engine = vrfsec_engine_kind_parse(optarg);
 			if (o->engine < 0) {
-				fprintf(stderr, "vrfsec-sim: unknown engine '%s' (cmodel, cpu)\n",
+				fprintf(stderr, "vrfsec-sim: unknown engine '%s' (cmodel, cpu, rtl)\n",
 					optarg);
 				return -1;
 			}
+			break;
+		case 'w':
+			if (strcmp(optarg, "128") && strcmp(optarg, "512")) {
+				fprintf(stderr, "vrfsec-sim: --rtl-width wants 128 or 512\n");
+				return -1;
+			}
+			o->rtl_width = (unsigned)atoi(optarg);
+			break;
+		case 't':
+			o->rtl_trace = optarg;
 			break;
 		case 'm':
 			errno = 0;
@@ -151,6 +175,21 @@ static int parse(struct opts *o, int argc, char **argv)
 		usage(stderr);
 		return -1;
 	}
+	env = getenv("VRFSEC_SIM_ENGINE");
+	if (env && *env) {
+		o->engine = vrfsec_engine_kind_parse(env);
+		if (o->engine < 0) {
+			fprintf(stderr, "vrfsec-sim: VRFSEC_SIM_ENGINE: unknown engine '%s'\n", env);
+			return -1;
+		}
+	}
+	if (!vrfsec_engine_available((enum vrfsec_engine_kind)o->engine)) {
+		fprintf(stderr, "vrfsec-sim: engine %s is not built into this program (the rtl engine "
+				"needs hw/rtl/vrfsec_pipeline.v and Verilator at build time)\n",
+			vrfsec_engine_name((enum vrfsec_engine_kind)o->engine));
+		return -1;
+	}
+	vrfsec_engine_rtl_config(o->rtl_width, o->rtl_trace);
 	return 0;
 }
 
@@ -348,7 +387,7 @@ static int sim_open(struct sim *s, const struct opts *o)
 	prefault(s->fw, sizeof(*s->fw));
 	if (s->e->cm_keys) {
 		prefault(s->e->cm_keys, VRFSEC_MAX_SA * sizeof(*s->e->cm_keys));
-	} else {
+	} else if (s->kind == VRFSEC_ENGINE_CPU) {
 		uint32_t i;
 
 		/* The cpu engine keeps its key store to itself; wiping every (still empty) slot
@@ -365,6 +404,8 @@ static int sim_open(struct sim *s, const struct opts *o)
 	cfg.host_mem_size = (uint32_t)s->mem_size; /* <= 4095 MB, checked by parse() */
 	cfg.card_kind = VRFSEC_ABI_CARD_SIM;
 	cfg.caps = 1u << VRFSEC_ENGINE_CMODEL | 1u << VRFSEC_ENGINE_CPU;
+	if (vrfsec_engine_available(VRFSEC_ENGINE_RTL))
+		cfg.caps |= 1u << VRFSEC_ENGINE_RTL;
 	/* the tables are still zeroed, as after a reset: fw_init initialises them */
 	fw_init(s->fw, s->t, s->bar, &cfg);
 	rc = sim_blocks_find(s);

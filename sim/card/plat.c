@@ -51,20 +51,12 @@ int fw_plat_dma_write(void *ctx, uint64_t iova, const void *src, uint32_t len)
 int fw_plat_key_install(void *ctx, uint32_t sa, const uint8_t *key, uint32_t key_len)
 {
 	struct vrfsec_engine *e = ((struct sim_plat *)ctx)->e;
-	int rc;
 
 	if (sa >= VRFSEC_MAX_SA || (key_len != 16 && key_len != 24 && key_len != 32))
 		return -EINVAL;
 	if (e->key_len[sa])
 		fw_plat_key_wipe(ctx, sa);
-	if (e->kind == VRFSEC_ENGINE_CMODEL)
-		rc = vrfsec_gcm_key_setup(&e->cm_keys[sa], key, key_len);
-	else
-		rc = cpu_set_key(e, sa, key, key_len);
-	if (rc)
-		return rc < 0 ? rc : -EINVAL;
-	e->key_len[sa] = (uint8_t)key_len;
-	return 0;
+	return vrfsec_engine_key_set(e, sa, key, key_len);
 }
 
 void fw_plat_key_wipe(void *ctx, uint32_t sa)
@@ -73,9 +65,5 @@ void fw_plat_key_wipe(void *ctx, uint32_t sa)
 
 	if (sa >= VRFSEC_MAX_SA || !e->key_len[sa])
 		return;
-	if (e->kind == VRFSEC_ENGINE_CMODEL)
-		explicit_bzero(&e->cm_keys[sa], sizeof(e->cm_keys[sa]));
-	else
-		cpu_clear_key(e, sa);
-	e->key_len[sa] = 0;
+	vrfsec_engine_key_clear(e, sa);
 }
