@@ -4,7 +4,10 @@
 set -eu
 PKGS="gcc make pkg-config libc6-dev libssl-dev openssl libipsec-mb-dev libcmocka-dev libpcap-dev \
 tshark python3 python3-scapy python3-cryptography valgrind libpci-dev pciutils libxdp-dev libbpf-dev \
-libelf-dev zlib1g-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf verilator yosys g++"
+libelf-dev zlib1g-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf verilator yosys g++ \
+libconfig-dev libjansson-dev \
+strongswan-charon strongswan-swanctl libstrongswan-standard-plugins libstrongswan-extra-plugins \
+libcharon-extra-plugins"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The `vrfsec` command line; for now only `vrfsec probe`: what cards this machine has. */
+/* The `vrfsec` command line: `vrfsec probe` (what cards this machine has) and the agent's
+ * commands over vrfsecd's control socket (show, clear, reload). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "vrfsec.h"
 
 struct listing {
@@ -56,13 +59,29 @@ static int probe(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: vrfsec probe       list the PCI devices scanned and simulated cards\n"
+	fprintf(f, "usage: vrfsec probe                 list the PCI devices scanned and simulated cards\n"
+		   "       vrfsec [-s SOCKET] show sessions|sa|vrf|routes|counters|neighbors|status [--json]\n"
+		   "       vrfsec [-s SOCKET] clear session ID\n"
+		   "       vrfsec [-s SOCKET] reload   re-read vrfsecd's configuration (as SIGHUP)\n"
+		   "       vrfsec [-s SOCKET] raw JSON  send one control request, print the reply\n"
 		   "       vrfsec help\n"
-		   "(table commands: vrfsec-card DEV ...; the agent's commands come later)\n");
+		   "SOCKET: vrfsecd's control socket (default $VRFSEC_SOCKET or %s)\n"
+		   "(table commands: vrfsec-card DEV ...)\n",
+		CLI_DEFAULT_SOCKET);
 }
 
 int main(int argc, char **argv)
 {
+	const char *sock = getenv("VRFSEC_SOCKET");
+	int rc;
+
+	if (!sock || !sock[0])
+		sock = CLI_DEFAULT_SOCKET;
+	if (argc >= 3 && strcmp(argv[1], "-s") == 0) {
+		sock = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc == 2 && strcmp(argv[1], "probe") == 0)
 		return probe();
 	if (argc == 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
@@ -70,8 +89,12 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (argc >= 2)
+	if (argc >= 2) {
+		rc = cli_agent(sock, argc - 1, argv + 1);
+		if (rc >= 0)
+			return rc;
 		fprintf(stderr, "vrfsec: unknown command '%s'\n", argv[1]);
+	}
 	usage(stderr);
 	return 2;
 }

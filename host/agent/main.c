@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* vrfsecd: the host agent. Event loop over the card (punt ring, events, completions), the
+ * control socket and signals (SIGHUP reloads, SIGTERM/SIGINT stop). */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "log.h"
+#include "pkt.h"
+
+/* The driver has no file descriptor to wait on for the punt and event rings, so the loop polls
+ * them from a short periodic timer. */
+#define POLL_US 1000
+#define TICK_MS 100
+#define PUNT_BUDGET 256
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: vrfsecd [-c FILE] [-d err|warn|info|debug] [--syslog]\n"
+		   "  -c, --config FILE     configuration (default /etc/vrfsec/vrfsecd.conf)\n"
+		   "  -d, --log-level LVL   overrides global.log_level\n"
+		   "      --syslog          log to syslog instead of stderr\n"
+		   "  -t, --check           check the configuration, print file:line errors, exit\n"
+		   "SIGHUP reloads the configuration; established sessions stay.\n");
+}
+
+static int setup_fds(struct agent *a)
+{
+	struct itimerspec its = { { 0, POLL_US * 1000 }, { 0, POLL_US * 1000 } };
+	struct epoll_event ev = { .events = EPOLLIN };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	a->epfd = epoll_create1(EPOLL_CLOEXEC);
+	a->sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	a->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (a->epfd < 0 || a->sfd < 0 || a->tfd < 0 || timerfd_settime(a->tfd, 0, &its, NULL) != 0)
+		return -errno;
+	ev.data.u64 = 1;
+	if (epoll_ctl(a->epfd, EPOLL_CTL_ADD, a->tfd, &ev) != 0)
+		return -errno;
+	ev.data.u64 = 2;
+	if (epoll_ctl(a->epfd, EPOLL_CTL_ADD, a->sfd, &ev) != 0)
+		return -errno;
+	return ctl_open(a);
+}
+
+/* One pass over the card: completions, events, punted frames. -ENODEV when the card is gone. */
+static int card_pass(struct agent *a, uint8_t *buf, uint32_t cap)
+{
+	struct vrfsec_event evs[32];
+	struct vrfsec_punt p = { 0 };
+	int n, rc;
+
+	rc = vrfsec_poll(a->card.dev, 256);
+	if (rc < 0)
+		return rc;
+	n = vrfsec_event_read(a->card.dev, evs, 32);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++) {
+		a->st.card_events++;
+		log_debug("card event %s: sa %u spi 0x%08x value %llu", vrfsec_event_name(evs[i].type),
+			  evs[i].sa, evs[i].spi, (unsigned long long)evs[i].value);
+		session_card_event(&a->sm, &evs[i]);
+	}
+	for (int i = 0; i < PUNT_BUDGET; i++) {
+		p.buf = buf;
+		p.cap = cap;
+		rc = vrfsec_punt_recv(a->card.dev, &p);
+		if (rc < 0)
+			return rc == -EIO ? 0 : rc;
+		if (rc == 0)
+			break;
+		punt_dispatch(a, &p);
+	}
+	return 0;
+}
+
+static int run(struct agent *a)
+{
+	static uint8_t buf[FRAME_MAX];
+	uint64_t last_tick = 0;
+	char msg[1536];
+
+	while (!a->stop) {
+		struct epoll_event evs[16];
+		int n = epoll_wait(a->epfd, evs, 16, 100);
+
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		a->now_ms = agent_now_ms();
+		for (int i = 0; i < n; i++) {
+			uint64_t tag = evs[i].data.u64;
+
+			if (tag == 1) {
+				uint64_t exp;
+
+				if (read(a->tfd, &exp, sizeof(exp)) < 0 && errno != EAGAIN)
+					return -errno;
+			} else if (tag == 2) {
+				struct signalfd_siginfo si;
+
+				while (read(a->sfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo == SIGHUP) {
+						log_info("SIGHUP: reloading %s", a->conf_path);
+						agent_reload(a, msg, sizeof(msg));
+					} else {
+						log_info("signal %u: stopping", si.ssi_signo);
+						a->stop = true;
+					}
+				}
+			} else if (tag == 3) {
+				ctl_accept(a);
+			} else if (tag >= 100 && tag < 100 + CTL_MAX_CLIENTS && a->clients[tag - 100]) {
+				ctl_readable(a, a->clients[tag - 100]);
+			}
+		}
+		if (card_pass(a, buf, sizeof(buf)) == -ENODEV) {
+			log_err("card lost: %s", vrfsec_errmsg(a->card.dev));
+			return -ENODEV;
+		}
+		if (a->now_ms - last_tick >= TICK_MS) {
+			last_tick = a->now_ms;
+			session_tick(&a->sm, a->now_ms);
+			neigh_tick(a);
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = { { "config", required_argument, NULL, 'c' },
+					      { "log-level", required_argument, NULL, 'd' },
+					      { "syslog", no_argument, NULL, 's' },
+					      { "check", no_argument, NULL, 't' },
+					      { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
+	const char *conf = "/etc/vrfsec/vrfsecd.conf";
+	struct agent a;
+	char err[1024];
+	bool use_syslog = false, check = false;
+	int level = -1, c, rc;
+
+	while ((c = getopt_long(argc, argv, "c:d:th", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			conf = optarg;
+			break;
+		case 'd':
+			level = log_level_parse(optarg);
+			if (level < 0) {
+				fprintf(stderr, "vrfsecd: log level '%s' is not err, warn, info or debug\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			use_syslog = true;
+			break;
+		case 't':
+			check = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (check) {
+		struct config *cfg;
+
+		if (config_load(conf, &cfg, err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		printf("%s: OK (%u vrfs, %u profiles)\n", conf, cfg->n_vrfs, cfg->n_profiles);
+		config_unref(cfg);
+		return 0;
+	}
+	log_setup(use_syslog, level >= 0 ? (enum log_level)level : LOG_LVL_INFO);
+	memset(&a, 0, sizeof(a));
+	rc = agent_start(&a, conf, err, sizeof(err));
+	if (rc) {
+		log_err("%s", err);
+		return 1;
+	}
+	if (level < 0)
+		log_level_set((enum log_level)a.cfg->g.log_level);
+	rc = setup_fds(&a);
+	if (rc) {
+		log_err("control socket %s: %s", a.cfg->g.control, strerror(-rc));
+	} else {
+		log_info("ready: control socket %s", a.cfg->g.control);
+		rc = run(&a);
+	}
+	ctl_close(&a);
+	agent_stop(&a);
+	if (a.epfd >= 0)
+		close(a.epfd);
+	if (a.tfd >= 0)
+		close(a.tfd);
+	if (a.sfd >= 0)
+		close(a.sfd);
+	log_info("stopped");
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The session layer: the seam between IKE and the card.
+ *
+ * A session is one IKE SA with its CHILD SAs. IKE creates a session once it knows the peer's
+ * identity and profile, leases a virtual IP from it, and calls child_up() with the negotiated
+ * SPIs, keys and selectors; the session layer programs the card (inbound SA in the profile's
+ * VRF with the selectors, outbound SA towards the peer's NAT-mapped address/port, one next
+ * hop, the reverse-injected routes) and undoes all of it on child_down() / session_down().
+ * A rekey is make-before-break: the new pair goes in, the routes' next hop switches to the new
+ * outbound SA in one NH_SET, the old pair leaves after the grace period.
+ *
+ * The other direction: card events (soft lifetime, sequence space nearly used, hard lifetime,
+ * idle inbound SA) and operator actions reach IKE through struct session_hooks.
+ *
+ * Keys: the caller's key buffers are wiped by child_up()/child_rekey() whether they succeed or
+ * not; the driver wipes its DMA copy when the command completes. Nothing here logs a key.
+ */
+#ifndef VRFSECD_SESSION_H
+#define VRFSECD_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "card.h"
+#include "config.h"
+#include "ident.h"
+#include "pool.h"
+
+struct session;
+struct child;
+
+enum rekey_reason {
+	REKEY_SOFT_LIFETIME = 1, /* the card's soft byte/packet/time limit */
+	REKEY_SEQ_NEAR,          /* outbound sequence numbers nearly used up */
+	REKEY_PEER_MOVED,        /* the peer's address changed and the card cannot move the SA */
+};
+
+/* What IKE provides; every member may be NULL. They run from the agent's event loop, never
+ * from inside a card call, so they may call back into this layer. */
+struct session_hooks {
+	void *arg;
+	/* Start a CHILD_SA rekey (CREATE_CHILD_SA with REKEY_SA), then call child_rekey(). */
+	void (*rekey_child)(void *arg, struct session *s, uint32_t child_id, enum rekey_reason why);
+	/* The card removed an SA at its hard lifetime; the child is gone from the card already (its
+	 * partner SA and routes too): send a DELETE for it. */
+	void (*child_expired)(void *arg, struct session *s, uint32_t child_id);
+	/* The inbound SA saw no traffic for the idle time: send a DPD probe (empty INFORMATIONAL);
+	 * if it goes unanswered for the profile's dpd timeout, call session_down(). */
+	void (*dpd_probe)(void *arg, struct session *s);
+	/* The operator cleared the session: send a DELETE for the IKE SA. The session layer
+	 * calls session_down() itself right after this returns. */
+	void (*clearing)(void *arg, struct session *s);
+};
+
+/* One direction's keying material (RFC 4106: AES key followed by the 4-byte salt). */
+struct sa_keys {
+	uint8_t key[32];
+	uint8_t key_len; /* 16 or 32 */
+	uint8_t salt[4];
+};
+
+struct session_params {
+	const char *profile;      /* profile name in the current configuration */
+	struct ident peer_id;     /* as authenticated */
+	struct ipaddr peer;       /* outer address the peer's packets come from (NAT-mapped) */
+	uint16_t peer_port;       /* its UDP port (500, 4500 or the NAT's) */
+	struct ipaddr local;      /* our public address it talks to (af 0: the one of the peer's af) */
+	bool udp_encap;           /* NAT detected: ESP in UDP (RFC 3948) */
+	uint64_t ike_spi_i, ike_spi_r;
+	void *ike;                /* IKE's own pointer, handed back in hooks */
+};
+
+struct child_params {
+	uint32_t spi_in;          /* SPI we chose (peer -> us) */
+	uint32_t spi_out;         /* SPI the peer chose (us -> peer) */
+	struct sa_keys in, out;   /* wiped by the call */
+	bool esn;
+	/* traffic selectors as narrowed: remote = the peer's side (its virtual IP or its protected
+	 * networks), local = ours. n_remote 0 for remote access means "the session's virtual IPs". */
+	unsigned n_remote, n_local;
+	struct prefix remote[CFG_MAX_TS], local[CFG_MAX_TS];
+};
+
+enum child_state { CHILD_INSTALLED = 1, CHILD_DRAINING };
+
+struct child {
+	uint32_t id;
+	enum child_state state;
+	uint32_t spi_in, spi_out;
+	uint32_t sa_in, sa_out;   /* card slots */
+	uint32_t nh;              /* next hop slot the routes use (VRFSEC_ABI_NONE when draining) */
+	bool esn;
+	unsigned n_routes;
+	struct prefix routes[CFG_MAX_TS];
+	uint64_t up_ms, drain_until_ms;
+	bool soft_sent;
+	bool in_gone, out_gone;   /* the card removed it (hard lifetime) */
+	struct vrfsec_lifetime soft, hard; /* as installed (SA_UPDATE must repeat them) */
+	uint16_t mtu, idle_s;
+	struct child *next;
+};
+
+struct session {
+	uint32_t id;
+	struct sess_mgr *m;
+	struct config *cfg;       /* referenced: the profile below lives in it */
+	const struct cfg_profile *prof;
+	uint16_t vrf;
+	char vrf_name[CFG_NAME];
+	struct ident peer_id;
+	struct ipaddr peer, local;
+	uint16_t peer_port, local_port;
+	bool udp_encap;
+	uint8_t peer_mac[6];      /* next hop towards the peer (router or the peer itself) */
+	uint64_t ike_spi_i, ike_spi_r;
+	struct ipaddr vip[2];     /* leased virtual IPs (v4, v6; af 0 when none) */
+	struct pool *vip_pool[2];
+	uint64_t created_ms;
+	void *ike;
+	struct child *children;
+	struct session *next;
+};
+
+/* Resolves the MAC of the next hop towards a peer: 0, or -EAGAIN when unknown (a resolution
+ * was started; try again when it is answered). */
+typedef int (*resolve_fn)(void *arg, const struct ipaddr *peer, uint8_t mac[6]);
+
+struct sess_mgr {
+	struct card *card;
+	struct rib *rib;
+	struct pools *pools;
+	struct config *cfg;       /* current configuration (not referenced: the owner swaps it) */
+	resolve_fn resolve;
+	void *resolve_arg;
+	struct session_hooks hooks;
+	struct session *list;
+	unsigned n_sessions;
+	uint32_t next_session_id, next_child_id;
+	uint64_t now_ms;          /* the loop's clock, set by session_tick() */
+	struct {
+		uint64_t up, down, rekeys, install_failed, soft_events, hard_events, idle_events;
+	} stats;
+};
+
+void sess_mgr_init(struct sess_mgr *m, struct card *card, struct rib *rib, struct pools *pools,
+		   struct config *cfg, resolve_fn resolve, void *resolve_arg);
+/* Remove every session from the card (agent shutdown). */
+void sess_mgr_fini(struct sess_mgr *m);
+/* IKE's callbacks (replaces the defaults, which only log). */
+void sess_mgr_set_hooks(struct sess_mgr *m, const struct session_hooks *h);
+
+/* A session for an authenticated peer in a profile of the current configuration. 0 and *out,
+ * -ENOENT (no such profile), -ENOMEM. Nothing is programmed yet. */
+int session_create(struct sess_mgr *m, const struct session_params *p, struct session **out);
+/* Lease a virtual IP of family af (4 or 6) from the profile's pools in its VRF; want (may be
+ * NULL or af 0) is what the peer asked for (CP INTERNAL_IP4_ADDRESS), honoured when free.
+ * The lease is released with the session. 0, -ENOSPC, -ENOENT (no pool of that family). */
+int session_lease_vip(struct session *s, uint8_t af, const struct ipaddr *want, struct ipaddr *got);
+/* Program a CHILD SA pair with its routes. 0 and *child_id; -EEXIST (a route is another
+ * session's), -ENOSPC (card slots), -EHOSTUNREACH (next hop MAC unknown: resolution started,
+ * retry), or the card's error. On failure nothing is left on the card. Keys are wiped. */
+int child_up(struct session *s, struct child_params *p, uint32_t *child_id);
+/* Make-before-break rekey of child old_id: the new pair is installed and takes over the
+ * routes; the old pair is removed after the grace period. The session switches to the
+ * profile of the same name in the current configuration (if it still exists in the same VRF). */
+int child_rekey(struct session *s, uint32_t old_id, struct child_params *p, uint32_t *new_id);
+/* Remove one CHILD SA pair and its routes now. */
+int child_down(struct session *s, uint32_t child_id);
+/* Remove everything of the session and free it (leases released). */
+void session_down(struct session *s);
+/* The peer's NAT mapping moved. A new port alone is changed in place on the card; a new
+ * address needs a rekey (the card's SA_UPDATE does not rewrite the outer addresses): the
+ * session records it and asks IKE to rekey, and the new pair goes to the new address. */
+int session_peer_moved(struct session *s, const struct ipaddr *addr, uint16_t port);
+
+struct session *session_find(const struct sess_mgr *m, uint32_t id);
+struct child *session_child(const struct session *s, uint32_t child_id);
+/* The session and child that own a card SA slot; NULL when none. */
+struct session *session_by_sa(const struct sess_mgr *m, uint32_t sa, struct child **c);
+/* Operator action: hooks.clearing, then session_down. -ENOENT when no such session. */
+int session_clear(struct sess_mgr *m, uint32_t id);
+/* Card event (from vrfsec_event_read): dispatched to the hooks. */
+void session_card_event(struct sess_mgr *m, const struct vrfsec_event *ev);
+/* Timers: removes drained SA pairs whose grace ran out. now_ms from a monotonic clock. */
+void session_tick(struct sess_mgr *m, uint64_t now_ms);
+/* Sessions using VRF id (the reload check). */
+unsigned session_count_vrf(const struct sess_mgr *m, uint16_t vrf);
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The card seam's test double. */
+#include <errno.h>
+#include <string.h>
+
+#include "card_mock.h"
+
+static int m_sa_add(void *ctx, const struct vrfsec_sa_cfg *sa)
+{
+	struct card_mock *m = ctx;
+	static const uint8_t zero[32];
+
+	if (m->fail_sa_add_at && ++m->n_sa_add == (unsigned)m->fail_sa_add_at)
+		return -ENOSPC;
+	if (!m->fail_sa_add_at)
+		m->n_sa_add++;
+	if (sa->idx >= MOCK_SA || m->sa_used[sa->idx])
+		return -EEXIST;
+	m->sa[sa->idx] = *sa;
+	m->sa_key_nonzero[sa->idx] = memcmp(sa->key, zero, sa->key_len) != 0;
+	memset(m->sa[sa->idx].key, 0, sizeof(sa->key));
+	memset(m->sa[sa->idx].salt, 0, sizeof(sa->salt));
+	m->sa_used[sa->idx] = true;
+	return 0;
+}
+
+static int m_sa_update(void *ctx, const struct vrfsec_sa_cfg *sa)
+{
+	struct card_mock *m = ctx;
+
+	m->n_sa_update++;
+	if (sa->idx >= MOCK_SA || !m->sa_used[sa->idx])
+		return -ENOENT;
+	m->sa[sa->idx].udp_sport = sa->udp_sport;
+	m->sa[sa->idx].udp_dport = sa->udp_dport;
+	return 0;
+}
+
+static int m_sa_del(void *ctx, uint32_t idx)
+{
+	struct card_mock *m = ctx;
+
+	m->n_sa_del++;
+	if (idx >= MOCK_SA || !m->sa_used[idx])
+		return -ENOENT;
+	m->sa_used[idx] = false;
+	return 0;
+}
+
+static struct mock_route *rfind(struct card_mock *m, const struct vrfsec_route_cfg *r)
+{
+	for (unsigned i = 0; i < MOCK_ROUTES; i++)
+		if (m->routes[i].used && m->routes[i].r.vrf == r->vrf && m->routes[i].r.plen == r->plen &&
+		    m->routes[i].r.af == r->af && !memcmp(m->routes[i].r.addr, r->addr, 16))
+			return &m->routes[i];
+	return NULL;
+}
+
+static int m_route_add(void *ctx, const struct vrfsec_route_cfg *r)
+{
+	struct card_mock *m = ctx;
+	struct mock_route *e = rfind(m, r);
+
+	m->n_route_add++;
+	for (unsigned i = 0; !e && i < MOCK_ROUTES; i++)
+		if (!m->routes[i].used)
+			e = &m->routes[i];
+	if (!e)
+		return -ENOSPC;
+	e->used = true;
+	e->r = *r;
+	return 0;
+}
+
+static int m_route_del(void *ctx, const struct vrfsec_route_cfg *r)
+{
+	struct card_mock *m = ctx;
+	struct mock_route *e = rfind(m, r);
+
+	m->n_route_del++;
+	if (!e)
+		return -ENOENT;
+	e->used = false;
+	return 0;
+}
+
+static int m_nh_set(void *ctx, const struct vrfsec_nh_cfg *nh)
+{
+	struct card_mock *m = ctx;
+
+	m->n_nh_set++;
+	if (nh->idx >= MOCK_NH)
+		return -EINVAL;
+	m->nh[nh->idx] = *nh;
+	return 0;
+}
+
+static int m_label(void *ctx, const struct vrfsec_label_cfg *l)
+{
+	struct card_mock *m = ctx;
+
+	m->n_label++;
+	if (m->n_labels < 16) {
+		m->labels[m->n_labels] = l->label;
+		m->label_vrf[m->n_labels++] = l->vrf;
+	}
+	return 0;
+}
+
+static int m_vrf(void *ctx, const struct vrfsec_vrf_cfg *v)
+{
+	(void)v;
+	((struct card_mock *)ctx)->n_vrf++;
+	return 0;
+}
+
+static int m_port(void *ctx, const struct vrfsec_port_settings *p)
+{
+	(void)ctx;
+	(void)p;
+	return 0;
+}
+
+static int m_inject(void *ctx, const struct vrfsec_inject *p)
+{
+	(void)p;
+	((struct card_mock *)ctx)->n_inject++;
+	return 0;
+}
+
+static const char *m_errmsg(void *ctx)
+{
+	(void)ctx;
+	return "mock";
+}
+
+static const struct card_ops mock_ops = { m_sa_add,  m_sa_update, m_sa_del, m_route_add,
+					  m_route_del, m_nh_set,  m_label,  m_vrf,
+					  m_port,    m_inject,	  m_errmsg };
+
+void card_mock_init(struct card *c, struct card_mock *m)
+{
+	memset(m, 0, sizeof(*m));
+	memset(c, 0, sizeof(*c));
+	card_init(c, &mock_ops, m, MOCK_SA, MOCK_NH, 8);
+}
+
+unsigned mock_sa_count(const struct card_mock *m)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < MOCK_SA; i++)
+		n += m->sa_used[i];
+	return n;
+}
+
+unsigned mock_route_count(const struct card_mock *m)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < MOCK_ROUTES; i++)
+		n += m->routes[i].used;
+	return n;
+}
+
+const struct vrfsec_route_cfg *mock_route_find(const struct card_mock *m, uint16_t vrf, const char *prefix)
+{
+	struct vrfsec_route_cfg r = { 0 };
+	struct prefix p;
+
+	if (prefix_parse(prefix, &p) != 0)
+		return NULL;
+	r.vrf = vrf;
+	r.af = p.addr.af;
+	r.plen = p.plen;
+	memcpy(r.addr, p.addr.a, 16);
+	return rfind((struct card_mock *)m, &r) ? &rfind((struct card_mock *)m, &r)->r : NULL;
+}

@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unit tests of the session layer (the IKE seam) against the recording card double: what
+ * child_up programs, rollback, route conflicts, make-before-break rekey, card events to the
+ * hooks, NAT mapping moves, teardown, key wiping. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "card_mock.h"
+#include "log.h"
+#include "session.h"
+#include "testutil.h"
+
+static const char conf[] =
+	"global = { card = \"sim:t\"; public = { address = [ \"203.0.113.1\" ]; mac = \"02:00:00:00:00:01\"; };\n"
+	"  core = { mac = \"02:00:00:00:00:02\"; }; rekey_grace = 500; };\n"
+	"vrfs = ( { name = \"red\"; id = 3; vpn_label = 1001; } );\n"
+	"profiles = (\n"
+	"  { name = \"ra\"; vrf = \"red\"; match = \"email:*@red.example\";\n"
+	"    auth = { psk = ( { id = \"%any\"; secret = \"0123456789abcdef0123\"; } ); };\n"
+	"    pools = \"10.1.0.0/24\"; dpd = { interval = 20; timeout = 60; };\n"
+	"    lifetime = { soft = { packets = 1000L; }; hard = { packets = 2000L; }; }; },\n"
+	"  { name = \"s2s\"; vrf = \"red\"; match = \"fqdn:branch.red.example\";\n"
+	"    auth = { psk = ( { id = \"%any\"; secret = \"0123456789abcdef0123\"; } ); };\n"
+	"    local_ts = \"10.100.0.0/16\"; remote_ts = \"10.50.0.0/24\"; } );\n";
+
+static const uint8_t GW_MAC[6] = { 0x02, 0x99, 0, 0, 0, 0x01 };
+
+struct fx {
+	struct card card;
+	struct card_mock mock;
+	struct rib rib;
+	struct pools pools;
+	struct config *cfg;
+	struct sess_mgr m;
+	bool unresolved;
+	unsigned rekeys, expired, dpd, clearing;
+	enum rekey_reason last_why;
+};
+
+static int resolve(void *arg, const struct ipaddr *peer, uint8_t mac[6])
+{
+	struct fx *f = arg;
+
+	(void)peer;
+	if (f->unresolved)
+		return -EAGAIN;
+	memcpy(mac, GW_MAC, 6);
+	return 0;
+}
+
+static void h_rekey(void *arg, struct session *s, uint32_t child, enum rekey_reason why)
+{
+	struct fx *f = arg;
+
+	(void)s;
+	(void)child;
+	f->rekeys++;
+	f->last_why = why;
+}
+static void h_expired(void *arg, struct session *s, uint32_t child)
+{
+	(void)s;
+	(void)child;
+	((struct fx *)arg)->expired++;
+}
+static void h_dpd(void *arg, struct session *s)
+{
+	(void)s;
+	((struct fx *)arg)->dpd++;
+}
+static void h_clear(void *arg, struct session *s)
+{
+	(void)s;
+	((struct fx *)arg)->clearing++;
+}
+
+static int setup(void **state)
+{
+	static struct fx f;
+	struct session_hooks h = { &f, h_rekey, h_expired, h_dpd, h_clear };
+	char path[64], err[CFG_ERR];
+
+	memset(&f, 0, sizeof(f));
+	log_setup(false, LOG_LVL_ERR); /* the session log lines are not under test */
+	card_mock_init(&f.card, &f.mock);
+	if (conf_load_text(conf, &f.cfg, path, sizeof(path), err, sizeof(err)) != 0) {
+		print_error("%s\n", err);
+		return -1;
+	}
+	sess_mgr_init(&f.m, &f.card, &f.rib, &f.pools, f.cfg, resolve, &f);
+	sess_mgr_set_hooks(&f.m, &h);
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	sess_mgr_fini(&f->m);
+	rib_free(&f->rib);
+	pools_free(&f->pools);
+	config_unref(f->cfg);
+	card_fini(&f->card);
+	return 0;
+}
+
+static struct session *ra_session(struct fx *f, const char *peer, uint16_t port)
+{
+	struct session_params sp = { 0 };
+	struct session *s;
+	struct ipaddr vip;
+
+	sp.profile = "ra";
+	assert_int_equal(ident_parse("alice@red.example", &sp.peer_id), 0);
+	assert_int_equal(addr_parse(peer, &sp.peer), 0);
+	sp.peer_port = port;
+	sp.udp_encap = true;
+	assert_int_equal(session_create(&f->m, &sp, &s), 0);
+	assert_int_equal(session_lease_vip(s, 4, NULL, &vip), 0);
+	return s;
+}
+
+static void keys(struct child_params *p, uint32_t spi_in, uint32_t spi_out)
+{
+	memset(p, 0, sizeof(*p));
+	p->spi_in = spi_in;
+	p->spi_out = spi_out;
+	p->in.key_len = p->out.key_len = 16;
+	memset(p->in.key, 0xaa, 16);
+	memset(p->out.key, 0xbb, 16);
+	memset(p->in.salt, 0xcc, 4);
+	memset(p->out.salt, 0xdd, 4);
+	p->esn = true;
+}
+
+static bool wiped(const struct child_params *p)
+{
+	static const struct sa_keys zero;
+
+	return !memcmp(&p->in, &zero, sizeof(zero)) && !memcmp(&p->out, &zero, sizeof(zero));
+}
+
+static void child_up_programs_the_card(void **state)
+{
+	struct fx *f = *state;
+	struct session *s = ra_session(f, "198.51.100.7", 40001);
+	struct child_params p;
+	const struct vrfsec_route_cfg *r;
+	struct child *c;
+	uint32_t id;
+
+	keys(&p, 0x1000, 0x2000);
+	assert_int_equal(child_up(s, &p, &id), 0);
+	assert_true(wiped(&p));
+	c = session_child(s, id);
+	assert_non_null(c);
+	assert_int_equal(mock_sa_count(&f->mock), 2);
+	/* inbound: the profile's VRF, the virtual IP as the only allowed source, NAT-T ports */
+	assert_true(f->mock.sa_key_nonzero[c->sa_in]);
+	assert_int_equal(f->mock.sa[c->sa_in].dir, VRFSEC_SA_IN);
+	assert_int_equal(f->mock.sa[c->sa_in].spi, 0x1000);
+	assert_int_equal(f->mock.sa[c->sa_in].vrf, 3);
+	assert_int_equal(f->mock.sa[c->sa_in].n_ts, 1);
+	assert_int_equal(f->mock.sa[c->sa_in].ts[0].plen, 32);
+	assert_memory_equal(f->mock.sa[c->sa_in].ts[0].addr, s->vip[0].a, 4);
+	assert_int_equal(f->mock.sa[c->sa_in].idle_s, 20);
+	assert_int_equal(f->mock.sa[c->sa_in].soft.packets, 1000);
+	assert_true(f->mock.sa[c->sa_in].esn);
+	/* outbound: towards the NAT mapping, our public MAC to the resolved next hop */
+	assert_int_equal(f->mock.sa[c->sa_out].dir, VRFSEC_SA_OUT);
+	assert_int_equal(f->mock.sa[c->sa_out].spi, 0x2000);
+	assert_true(f->mock.sa[c->sa_out].udp);
+	assert_int_equal(f->mock.sa[c->sa_out].udp_sport, 4500);
+	assert_int_equal(f->mock.sa[c->sa_out].udp_dport, 40001);
+	assert_int_equal(f->mock.sa[c->sa_out].dst[3], 7);
+	assert_int_equal(f->mock.sa[c->sa_out].src[3], 1);
+	assert_memory_equal(f->mock.sa[c->sa_out].dmac, GW_MAC, 6);
+	assert_int_equal(f->mock.sa[c->sa_out].hard.packets, 2000);
+	/* the route: virtual IP /32 in VRF 3 via a next hop that is the outbound SA */
+	r = mock_route_find(&f->mock, 3, "10.1.0.1/32");
+	assert_non_null(r);
+	assert_int_equal(f->mock.nh[r->nh].kind, VRFSEC_NEXTHOP_SA);
+	assert_int_equal(f->mock.nh[r->nh].sa, c->sa_out);
+	/* teardown takes everything, the lease too */
+	session_down(s);
+	assert_int_equal(mock_sa_count(&f->mock), 0);
+	assert_int_equal(mock_route_count(&f->mock), 0);
+	assert_int_equal(f->rib.n, 0);
+	assert_int_equal(f->pools.v[0]->used, 0);
+	assert_int_equal(f->card.sa.used, 0);
+	assert_int_equal(f->card.nh.used, 0);
+}
+
+static void failure_leaves_nothing(void **state)
+{
+	struct fx *f = *state;
+	struct session *s = ra_session(f, "198.51.100.7", 40001);
+	struct child_params p;
+	uint32_t id;
+
+	keys(&p, 0x1000, 0x2000);
+	f->mock.fail_sa_add_at = 2; /* the outbound SA fails */
+	assert_int_equal(child_up(s, &p, &id), -ENOSPC);
+	assert_true(wiped(&p));
+	assert_int_equal(mock_sa_count(&f->mock), 0);
+	assert_int_equal(mock_route_count(&f->mock), 0);
+	assert_int_equal(f->card.sa.used, 0);
+	assert_int_equal(f->card.nh.used, 0);
+	f->mock.fail_sa_add_at = 0;
+	/* next hop not resolved yet: nothing programmed, keys wiped, retry later */
+	f->unresolved = true;
+	keys(&p, 0x1000, 0x2000);
+	assert_int_equal(child_up(s, &p, &id), -EHOSTUNREACH);
+	assert_true(wiped(&p));
+	assert_int_equal(mock_sa_count(&f->mock), 0);
+	session_down(s);
+}
+
+static void route_conflict_refused(void **state)
+{
+	struct fx *f = *state;
+	struct session_params sp = { 0 };
+	struct session *a, *b;
+	struct child_params p;
+	uint32_t id;
+
+	sp.profile = "s2s";
+	ident_parse("branch.red.example", &sp.peer_id);
+	addr_parse("198.51.100.20", &sp.peer);
+	sp.peer_port = 500;
+	assert_int_equal(session_create(&f->m, &sp, &a), 0);
+	assert_int_equal(session_create(&f->m, &sp, &b), 0);
+	keys(&p, 0x1000, 0x2000);
+	p.n_remote = 1;
+	prefix_parse("10.50.0.0/24", &p.remote[0]);
+	assert_int_equal(child_up(a, &p, &id), 0);
+	assert_false(f->mock.sa[session_child(a, id)->sa_out].udp);
+	keys(&p, 0x1001, 0x2001);
+	p.n_remote = 1;
+	prefix_parse("10.50.0.0/24", &p.remote[0]);
+	assert_int_equal(child_up(b, &p, &id), -EEXIST);
+	assert_int_equal(mock_sa_count(&f->mock), 2);
+	assert_int_equal(mock_route_count(&f->mock), 1);
+	session_down(b);
+	session_down(a);
+	assert_int_equal(mock_route_count(&f->mock), 0);
+}
+
+static void rekey_make_before_break(void **state)
+{
+	struct fx *f = *state;
+	struct session *s = ra_session(f, "198.51.100.7", 40001);
+	struct child_params p;
+	const struct vrfsec_route_cfg *r;
+	struct child *old, *nu;
+	uint32_t id, id2, nh;
+
+	session_tick(&f->m, 1000);
+	keys(&p, 0x1000, 0x2000);
+	assert_int_equal(child_up(s, &p, &id), 0);
+	nh = mock_route_find(&f->mock, 3, "10.1.0.1/32")->nh;
+	keys(&p, 0x1100, 0x2100);
+	assert_int_equal(child_rekey(s, id, &p, &id2), 0);
+	assert_true(wiped(&p));
+	old = session_child(s, id);
+	nu = session_child(s, id2);
+	assert_int_equal(old->state, CHILD_DRAINING);
+	assert_int_equal(nu->state, CHILD_INSTALLED);
+	assert_int_equal(mock_sa_count(&f->mock), 4); /* both pairs during the grace period */
+	r = mock_route_find(&f->mock, 3, "10.1.0.1/32");
+	assert_int_equal(r->nh, nh);                        /* the route stayed ... */
+	assert_int_equal(f->mock.nh[nh].sa, nu->sa_out);    /* ... its next hop switched */
+	session_tick(&f->m, 1400);
+	assert_int_equal(mock_sa_count(&f->mock), 4);
+	session_tick(&f->m, 1600); /* rekey_grace = 500 ms */
+	assert_int_equal(mock_sa_count(&f->mock), 2);
+	assert_null(session_child(s, id));
+	assert_true(f->mock.sa_used[nu->sa_in] && f->mock.sa_used[nu->sa_out]);
+	assert_non_null(mock_route_find(&f->mock, 3, "10.1.0.1/32"));
+	session_down(s);
+}
+
+static void card_events_reach_the_hooks(void **state)
+{
+	struct fx *f = *state;
+	struct session *s = ra_session(f, "198.51.100.7", 40001);
+	struct vrfsec_event ev = { 0 };
+	struct child_params p;
+	struct child *c;
+	uint32_t id;
+
+	keys(&p, 0x1000, 0x2000);
+	assert_int_equal(child_up(s, &p, &id), 0);
+	c = session_child(s, id);
+	ev.type = VRFSEC_ABI_EVENT_SA_SOFT;
+	ev.sa = c->sa_out;
+	session_card_event(&f->m, &ev);
+	session_card_event(&f->m, &ev); /* asked once per SA */
+	assert_int_equal(f->rekeys, 1);
+	assert_int_equal(f->last_why, REKEY_SOFT_LIFETIME);
+	ev.type = VRFSEC_ABI_EVENT_SA_IDLE;
+	ev.sa = c->sa_in;
+	session_card_event(&f->m, &ev);
+	assert_int_equal(f->dpd, 1);
+	ev.type = VRFSEC_ABI_EVENT_SA_HARD; /* the card removed the inbound SA itself */
+	session_card_event(&f->m, &ev);
+	assert_int_equal(f->expired, 1);
+	assert_null(session_child(s, id));
+	assert_int_equal(mock_sa_count(&f->mock), 1); /* the mock does not expire: only sa_out was deleted */
+	assert_int_equal(mock_route_count(&f->mock), 0);
+	assert_int_equal(f->card.sa.used, 0);
+	assert_int_equal(session_clear(&f->m, s->id), 0);
+	assert_int_equal(f->clearing, 1);
+	assert_int_equal(session_clear(&f->m, 999), -ENOENT);
+}
+
+static void peer_moves(void **state)
+{
+	struct fx *f = *state;
+	struct session *s = ra_session(f, "198.51.100.7", 40001);
+	struct child_params p;
+	struct ipaddr a;
+	struct child *c;
+	uint32_t id;
+
+	keys(&p, 0x1000, 0x2000);
+	assert_int_equal(child_up(s, &p, &id), 0);
+	c = session_child(s, id);
+	addr_parse("198.51.100.7", &a);
+	assert_int_equal(session_peer_moved(s, &a, 40777), 0); /* port only: in place */
+	assert_int_equal(f->mock.n_sa_update, 2);
+	assert_int_equal(f->mock.sa[c->sa_out].udp_dport, 40777);
+	assert_int_equal(f->rekeys, 0);
+	addr_parse("198.51.100.99", &a); /* new address: the card cannot move it, rekey */
+	assert_int_equal(session_peer_moved(s, &a, 40777), 0);
+	assert_int_equal(f->rekeys, 1);
+	assert_int_equal(f->last_why, REKEY_PEER_MOVED);
+	keys(&p, 0x1100, 0x2100);
+	assert_int_equal(child_rekey(s, id, &p, &id), 0);
+	assert_int_equal(f->mock.sa[session_child(s, id)->sa_out].dst[3], 99);
+	session_down(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(child_up_programs_the_card, setup, teardown),
+		cmocka_unit_test_setup_teardown(failure_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(route_conflict_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(rekey_make_before_break, setup, teardown),
+		cmocka_unit_test_setup_teardown(card_events_reach_the_hooks, setup, teardown),
+		cmocka_unit_test_setup_teardown(peer_moves, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
