@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* vrfsec IKEv2 library: the protocol engine the agent (vrfsecd) drives; RFC 7296 with RFC 5282 SK. */
+#ifndef VRFSEC_IKE_H
+#define VRFSEC_IKE_H
+
+/*
+ * Model
+ * -----
+ * One struct ike_ctx per agent holds every IKE SA. It is transport-agnostic and single-threaded:
+ * the caller owns the sockets and the clock. It feeds every received IKE datagram to
+ * ike_ctx_input() and calls ike_ctx_tick() when ike_ctx_next_timer() is due; the library calls
+ * back (struct ike_callbacks) to send datagrams, to choose a profile for a peer identity, to lease
+ * virtual IPs, and to report CHILD SAs up / down and IKE SAs down. Callbacks run synchronously
+ * from inside ike_ctx_input(), ike_ctx_tick() and the ike_sa_*() verbs; they must not call back
+ * into the library for the same context (queue the work and do it after the call returns).
+ *
+ * Ports and the non-ESP marker (RFC 3948)
+ * ---------------------------------------
+ * IKE starts on cfg.port (500); after IKE_SA_INIT an SA moves ("floats") to the NAT-T port when
+ * a NAT was detected on either side, or always when cfg.always_float is set (strongSwan does
+ * this: kernel-libipsec forces UDP encapsulation). The CALLER owns the 4-byte zero non-ESP
+ * marker: on a datagram received on its NAT-T port it checks the first four bytes (zero: IKE,
+ * strip them and pass the rest with dgram.natt = 1; non-zero: ESP, not for this library; a
+ * single 0xff byte: NAT-T keepalive, drop). When the library sends a datagram with natt = 1 the
+ * caller prepends the four zero bytes.
+ *
+ * Memory
+ * ------
+ * Every pointer passed into the library is borrowed for the duration of the call only; the
+ * library copies what it keeps (profiles, PSKs, addresses). Every pointer the library passes
+ * to a callback (datagrams, child info with keys, identities) is valid only during the
+ * callback; copy what you keep. Key material in callback structs lives in library buffers
+ * that are wiped (OPENSSL_cleanse) as soon as the callback returns; the library never logs
+ * key material or PSKs, and the log callback never receives them.
+ *
+ * Errors: functions return 0 or a negative errno value (-EBADMSG malformed input, -ENOENT
+ * unknown SA, -EBUSY an exchange is outstanding, -ENOTSUP unsupported algorithm, -ENOMEM).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* IANA IKEv2 transform ids the library implements. */
+enum {
+	IKE_ENCR_AES_GCM_16 = 20, /* key_bits 128 or 256 */
+	IKE_PRF_HMAC_SHA1 = 2,    /* vectors only: never offered by default */
+	IKE_PRF_HMAC_SHA2_256 = 5,
+	IKE_PRF_HMAC_SHA2_384 = 6,
+	IKE_PRF_HMAC_SHA2_512 = 7,
+	IKE_DH_ECP256 = 19,
+	IKE_DH_ECP384 = 20,
+	IKE_DH_X25519 = 31,
+};
+
+enum { IKE_MAX_PROPS = 6, IKE_MAX_TS = 4, IKE_MAX_ID = 255, IKE_MAX_PSK = 128 };
+
+/* One IKE SA algorithm combination (AEAD only: no INTEG transform). */
+struct ike_ike_prop {
+	uint16_t encr, key_bits, prf, dh;
+};
+
+/* One ESP combination. dh != 0 asks for PFS on CREATE_CHILD_SA (never in IKE_AUTH). */
+struct ike_esp_prop {
+	uint16_t encr, key_bits;
+	uint8_t esn; /* 1: extended sequence numbers */
+	uint16_t dh;
+};
+
+/* IKEv2 identification payload contents (RFC 7296 3.5). */
+enum {
+	IKE_ID_IPV4 = 1,
+	IKE_ID_FQDN = 2,
+	IKE_ID_RFC822 = 3,
+	IKE_ID_IPV6 = 5,
+	IKE_ID_DER_ASN1_DN = 9,
+	IKE_ID_KEY_ID = 11,
+};
+struct ike_id {
+	uint8_t type;
+	uint16_t len;
+	uint8_t data[IKE_MAX_ID];
+};
+
+/* Traffic selector (RFC 7296 3.13.1); addresses in network order, IPv4 in the first 4 bytes. */
+enum { IKE_TS_IPV4 = 7, IKE_TS_IPV6 = 8 };
+struct ike_ts {
+	uint8_t type, proto; /* proto 0: any */
+	uint16_t port_lo, port_hi;
+	uint8_t start[16], end[16];
+};
+
+/* A peer profile. The agent fills it; the library copies it into the IKE SA. */
+struct ike_profile {
+	char name[32];
+	void *user; /* the agent's handle (VRF, pool, ...), echoed in every report */
+	struct ike_id local_id;
+	struct ike_id remote_id; /* initiator: the responder's expected IDr; type 0: accept any */
+	uint8_t psk[IKE_MAX_PSK];
+	uint16_t psk_len;
+	struct ike_ike_prop ike[IKE_MAX_PROPS]; /* preference order; initiator: first dh is guessed */
+	uint8_t n_ike;
+	struct ike_esp_prop esp[IKE_MAX_PROPS];
+	uint8_t n_esp;
+	struct ike_ts local_ts[IKE_MAX_TS], remote_ts[IKE_MAX_TS]; /* what we allow / propose */
+	uint8_t n_local_ts, n_remote_ts;
+	uint8_t remote_ts_dynamic; /* responder: remote TS = the peer's virtual IP (or address) /32 */
+	uint8_t want_vip;          /* initiator: send CP(CFG_REQUEST) for an IPv4 address and DNS */
+	uint8_t give_vip;          /* responder: answer CP requests from the pool callback */
+	uint32_t ike_rekey_s, child_rekey_s; /* 0: never rekey on our own */
+	uint32_t dpd_s;                      /* 0: no liveness checks; else after this idle time */
+	uint16_t remote_natt_port;           /* initiator: the peer's NAT-T port (0: 4500) */
+};
+
+/* A virtual IP lease (IPv4 only for now). */
+struct ike_vip {
+	uint8_t addr[4];
+	uint8_t dns[2][4];
+	uint8_t n_dns;
+};
+
+/* A CHILD SA as reported to the agent. The key buffers are wiped after the callback. */
+struct ike_child_info {
+	uint64_t ike_spi;          /* the local SPI of the owning IKE SA */
+	void *profile_user;        /* struct ike_profile.user */
+	uint32_t spi_in, spi_out;  /* ESP SPIs: inbound = chosen by us */
+	uint32_t rekeys_spi_in;    /* on child_up: the spi_in of the SA this one replaces, else 0 */
+	uint16_t encr, key_bits;
+	uint8_t esn;
+	uint8_t udp_encap;         /* ESP in UDP (RFC 3948) between local and remote below */
+	uint8_t initiator;         /* we initiated the exchange that created this CHILD SA */
+	uint8_t key_in[32], salt_in[4], key_out[32], salt_out[4];
+	struct ike_ts local_ts[IKE_MAX_TS], remote_ts[IKE_MAX_TS];
+	uint8_t n_local_ts, n_remote_ts;
+	uint8_t has_vip;           /* vip: the peer's (responder) or our (initiator) virtual IP */
+	struct ike_vip vip;
+	struct sockaddr_storage local, remote; /* outer addresses with ports (NAT-T port if encap) */
+};
+
+/* Why an IKE SA or CHILD SA went down. */
+enum ike_down_reason {
+	IKE_DOWN_DELETED_BY_US = 1,
+	IKE_DOWN_DELETED_BY_PEER,
+	IKE_DOWN_REKEYED,        /* replaced by a rekeyed SA (already reported up) */
+	IKE_DOWN_TIMEOUT,        /* retransmissions exhausted / DPD failed */
+	IKE_DOWN_AUTH_FAILED,
+	IKE_DOWN_NEGOTIATION,    /* no proposal chosen, TS unacceptable, ... */
+	IKE_DOWN_SHUTDOWN,
+};
+
+/* A datagram in or out. addresses carry the ports; natt: see "Ports" above. */
+struct ike_dgram {
+	const struct sockaddr *local, *remote;
+	const uint8_t *data;
+	size_t len;
+	uint8_t natt;
+};
+
+struct ike_callbacks {
+	void *user;
+	/* Send one datagram (IKE message, no marker). Return 0 or -errno (the library retries
+	 * requests on its timers either way). Required. */
+	int (*send)(void *user, const struct ike_dgram *d);
+	/* Responder: pick the profile for a peer that presented identity peer (and asked for our
+	 * identity local_hint, or NULL) on local/remote. Fill *out and return 0, or -ENOENT to
+	 * refuse (AUTHENTICATION_FAILED). Required for a responder. */
+	int (*get_profile)(void *user, const struct ike_id *peer, const struct ike_id *local_hint,
+			   const struct sockaddr *local, const struct sockaddr *remote,
+			   struct ike_profile *out);
+	/* Responder with give_vip: lease an address for peer; 0 or -errno (INTERNAL_ADDRESS_FAILURE).
+	 * The lease is released through vip_release when the IKE SA goes away. Optional. */
+	int (*vip_acquire)(void *user, void *profile_user, const struct ike_id *peer,
+			   struct ike_vip *out);
+	void (*vip_release)(void *user, void *profile_user, const struct ike_vip *vip);
+	/* CHILD SA negotiated: install it (inbound first). On a rekey the new SA is reported up
+	 * before the old one is reported down. Optional. */
+	void (*child_up)(void *user, const struct ike_child_info *c);
+	/* CHILD SA gone: remove it. Keys are zero here. Optional. */
+	void (*child_down)(void *user, const struct ike_child_info *c, enum ike_down_reason why);
+	/* IKE SA established (after IKE_AUTH, or a rekeyed IKE SA replacing old_spi). Optional. */
+	void (*ike_up)(void *user, uint64_t spi, uint64_t old_spi, const struct ike_id *peer,
+		       void *profile_user);
+	/* IKE SA gone (its CHILD SAs were reported down first, unless moved by a rekey). Optional. */
+	void (*ike_down)(void *user, uint64_t spi, enum ike_down_reason why);
+	/* Log line without key material; level 0 error .. 3 debug. Optional. */
+	void (*log)(void *user, int level, const char *msg);
+};
+
+/*
+ * Certificate authentication: the planned hook (NOT IMPLEMENTED yet; only PSK, method 2, works).
+ * A profile will name auth = IKE_AUTH_PUBKEY and the library will call, with OpenSSL underneath:
+ *   int (*auth_sign)(void *user, void *profile_user, const uint8_t *octets, size_t len,
+ *                    uint8_t *method, uint8_t *sig, size_t cap);           // our AUTH (RFC 7427)
+ *   int (*auth_verify)(void *user, void *profile_user, const struct ike_id *peer,
+ *                      const uint8_t *cert_der, size_t cert_len,           // peer's CERT payload
+ *                      const uint8_t *octets, size_t len, uint8_t method,
+ *                      const uint8_t *sig, size_t sig_len);                // X509 verify vs CA
+ * The signed octets are the same as for PSK (2.15); the codec already carries CERT/CERTREQ.
+ */
+
+struct ike_config {
+	struct ike_callbacks cb;
+	uint16_t port, natt_port;         /* our ports: 0 gives 500 / 4500 */
+	uint8_t always_float;             /* move to the NAT-T port after IKE_SA_INIT even without NAT */
+	uint8_t force_encap;              /* report UDP encapsulation even without NAT */
+	uint8_t fake_nat;                 /* tests: pretend our address is NATed (NAT-D mismatch) */
+	struct ike_ike_prop ike[IKE_MAX_PROPS]; /* responder: acceptable in IKE_SA_INIT */
+	uint8_t n_ike;
+	uint32_t cookie_threshold;        /* half-open SAs before COOKIE is demanded; 0 = never */
+	uint32_t half_open_timeout_ms;    /* 0 gives 30000 */
+	uint32_t retransmit_ms;           /* first retransmission; 0 gives 2000; doubled each time */
+	uint8_t retransmit_tries;         /* 0 gives 5 */
+	int log_level;                    /* highest level passed to cb.log */
+};
+
+struct ike_ctx;
+
+/* Create a context (copies cfg); 0 or -errno. */
+int ike_ctx_create(const struct ike_config *cfg, struct ike_ctx **out);
+/* Free every SA silently (no messages, no callbacks) and wipe all keys. NULL is a no-op. */
+void ike_ctx_destroy(struct ike_ctx *ctx);
+/* Feed one received datagram; now_ms is a monotonic clock. 0 when processed (including
+ * messages answered with an error notify), negative when dropped. */
+int ike_ctx_input(struct ike_ctx *ctx, const struct ike_dgram *d, uint64_t now_ms);
+/* Run timers (retransmission, rekey, DPD, half-open expiry) up to now_ms. */
+void ike_ctx_tick(struct ike_ctx *ctx, uint64_t now_ms);
+/* Earliest time ike_ctx_tick() has work, UINT64_MAX if none. */
+uint64_t ike_ctx_next_timer(const struct ike_ctx *ctx);
+/* Number of IKE SAs (half-open included). */
+unsigned ike_ctx_sa_count(const struct ike_ctx *ctx);
+
+/* Start an IKE SA + first CHILD SA to remote (its IKE port) from local; *spi gets our SPI. */
+int ike_initiate(struct ike_ctx *ctx, const struct ike_profile *p, const struct sockaddr *local,
+		 const struct sockaddr *remote, uint64_t now_ms, uint64_t *spi);
+/* Rekey / delete verbs; each queues an exchange on the IKE SA (window 1). */
+int ike_sa_rekey_child(struct ike_ctx *ctx, uint32_t spi_in, uint64_t now_ms);
+int ike_sa_rekey_ike(struct ike_ctx *ctx, uint64_t spi, uint64_t now_ms);
+int ike_sa_delete_child(struct ike_ctx *ctx, uint32_t spi_in, uint64_t now_ms);
+int ike_sa_delete(struct ike_ctx *ctx, uint64_t spi, uint64_t now_ms);
+int ike_sa_dpd(struct ike_ctx *ctx, uint64_t spi, uint64_t now_ms);
+/* 1 when the IKE SA with local SPI spi is established, 0 if not, -ENOENT if unknown. */
+int ike_sa_established(const struct ike_ctx *ctx, uint64_t spi);
+
+/* Format an identity as text ("fqdn:gw.example", "ipv4:192.0.2.1", ...) into buf. */
+void ike_id_str(const struct ike_id *id, char *buf, size_t cap);
+/* Parse "gw.example" (FQDN), "user@x" (RFC822), an IPv4/IPv6 literal, "keyid:hex"; 0 or -EINVAL. */
+int ike_id_parse(const char *s, struct ike_id *out);
+/* A TS for one address prefix (all protocols and ports); 0 or -EINVAL. */
+int ike_ts_prefix(const char *cidr, struct ike_ts *out);
+
+#endif

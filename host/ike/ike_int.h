@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Internals of the IKEv2 library shared by its exchange files (not part of the API). */
+#ifndef VRFSEC_IKE_INT_H
+#define VRFSEC_IKE_INT_H
+
+#include <stdbool.h>
+
+#include "ike.h"
+#include "ike_crypto.h"
+#include "ike_msg.h"
+
+enum sa_state {
+	ST_INIT_SENT,   /* initiator: IKE_SA_INIT request out */
+	ST_INIT_DONE,   /* responder: IKE_SA_INIT answered, half-open */
+	ST_AUTH_SENT,   /* initiator: IKE_AUTH request out */
+	ST_ESTABLISHED,
+	ST_REKEYED,     /* replaced by a rekeyed IKE SA; waiting for / sending its delete */
+	ST_DELETING,    /* our DELETE is out */
+	ST_DEAD,        /* to be freed at the end of the current call */
+};
+
+enum rq_kind {
+	RQ_NONE,
+	RQ_INIT,
+	RQ_AUTH,
+	RQ_CHILD_REKEY,
+	RQ_IKE_REKEY,
+	RQ_DELETE_CHILD,
+	RQ_DELETE_IKE,
+	RQ_DPD,
+};
+
+enum ch_state { CH_INSTALLED, CH_REKEYED, CH_DELETING };
+
+struct ike_child {
+	struct ike_child *next;
+	uint32_t spi_in, spi_out;
+	struct ike_esp_prop prop;
+	struct ike_ts lts[IKE_MAX_TS], rts[IKE_MAX_TS];
+	uint8_t n_lts, n_rts;
+	uint8_t state, initiator;
+	uint8_t peer_rekeyed;            /* the peer rekeyed it (collision bookkeeping, 2.8) */
+	uint8_t peer_nonce_min[32];      /* lowest nonce of the peer's rekey exchange */
+	uint8_t peer_nonce_len;
+	uint32_t rekeyed_by;             /* spi_in of the peer-made replacement */
+	uint64_t rekey_at;
+};
+
+struct ike_req {
+	uint8_t kind;
+	uint32_t msgid;
+	uint8_t *pkt;
+	size_t len;
+	uint64_t next_tx;
+	uint32_t timeout;
+	uint8_t tries;
+	/* exchange state */
+	struct ike_dh *dh;
+	uint8_t nonce[32];
+	uint8_t nlen;
+	uint32_t new_spi;                /* CHILD: our new inbound SPI */
+	uint64_t new_ike_spi;            /* IKE rekey: our new IKE SPI */
+	uint32_t child_spi;              /* CHILD rekey / delete: spi_in of the child */
+	uint8_t cookie_tries, ke_tries;
+	uint8_t del_reason;              /* DELETE of a CHILD SA: why it goes */
+};
+
+enum { MAX_TASKS = 8 };
+struct ike_task {
+	uint8_t kind;
+	uint32_t spi;
+};
+
+struct ike_sa {
+	struct ike_sa *next;
+	struct ike_ctx *ctx;
+	uint64_t spi_i, spi_r;
+	uint8_t initiator;      /* original initiator of this IKE SA */
+	uint8_t state;
+	uint8_t natt;           /* floated to the NAT-T ports */
+	uint8_t nat_local, nat_remote;
+	uint8_t reported_up;
+	uint8_t report_down;    /* ike_down is owed when freed (initiated or reported up) */
+	struct sockaddr_storage local, remote;
+	struct ike_profile prof;
+	uint8_t has_prof;
+	struct ike_ike_prop alg;
+	struct ike_keys k;
+	uint8_t keys_ok;
+	uint8_t ni[64], nr[64];
+	uint8_t nilen, nrlen;
+	struct ike_dh *dh;
+	uint8_t *init_req, *init_resp;
+	size_t init_req_len, init_resp_len;
+	uint8_t cookie[64];
+	uint8_t cookie_len;
+	struct ike_id peer_id;
+	uint64_t iv_ctr;
+	/* requester side (window 1) */
+	uint32_t msgid_out;
+	struct ike_req rq;
+	struct ike_task tasks[MAX_TASKS];
+	uint8_t n_tasks;
+	/* responder side: last response for retransmitted requests */
+	uint32_t msgid_in;
+	uint8_t *resp;
+	size_t resp_len;
+	uint8_t have_resp;
+	struct ike_child *children;
+	uint64_t last_rx, rekey_at, expire_at;
+	struct ike_vip vip;
+	uint8_t has_vip;
+	uint8_t down_reason;
+};
+
+struct ike_ctx {
+	struct ike_config cfg;
+	struct ike_sa *sas;
+	uint32_t half_open;
+	uint8_t cookie_secret[32];
+	uint64_t now;
+};
+
+/* ike_sa.c: SA table, sending, SK, tasks */
+void ike_log(struct ike_ctx *ctx, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+struct ike_sa *sa_new(struct ike_ctx *ctx, uint8_t initiator);
+struct ike_sa *sa_find(struct ike_ctx *ctx, uint64_t local_spi);
+uint64_t sa_local_spi(const struct ike_sa *sa);
+uint64_t new_ike_spi(struct ike_ctx *ctx);
+uint32_t new_esp_spi(struct ike_ctx *ctx);
+void sa_kill(struct ike_sa *sa, enum ike_down_reason why);
+/* Send raw bytes on the SA's current addresses. */
+void sa_send_raw(struct ike_sa *sa, const uint8_t *pkt, size_t len);
+/* Encrypt inner (a payload chain written with ike_wr, w->first = first type) into a full message
+ * in out (cap bytes); length or -errno. */
+int sa_seal(struct ike_sa *sa, uint8_t exch, int response, uint32_t msgid, const struct ike_wr *inner,
+	    uint8_t *out, size_t cap);
+/* Start a request: seal, keep for retransmission, send. */
+int sa_request(struct ike_sa *sa, uint8_t exch, const struct ike_wr *inner, uint8_t kind);
+/* Send a response to the current request and cache it. */
+int sa_respond(struct ike_sa *sa, uint8_t exch, uint32_t msgid, const struct ike_wr *inner);
+void sa_req_clear(struct ike_sa *sa);
+/* The outstanding request was answered: clear it, next message ID. */
+void sa_done(struct ike_sa *sa);
+/* IKE_SA_INIT (plain) request / response; the request is also kept for AUTH. */
+int sa_request_plain(struct ike_sa *sa, const uint8_t *pkt, size_t len);
+int sa_respond_plain(struct ike_sa *sa, const uint8_t *pkt, size_t len);
+void sa_queue(struct ike_sa *sa, uint8_t kind, uint32_t spi);
+void sa_run_tasks(struct ike_sa *sa);
+void sa_float(struct ike_sa *sa);
+void sa_report_up(struct ike_sa *sa, uint64_t old_spi);
+
+/* ike_init.c */
+int init_start(struct ike_sa *sa);
+int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *buf, size_t len,
+		 const struct ike_chain *c, const struct ike_dgram *d);
+int init_response(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf, size_t len,
+		  const struct ike_chain *c);
+void build_ike_props(const struct ike_ike_prop *p, unsigned n, const uint8_t *spi, uint8_t spi_size,
+		     struct ike_proposal *out);
+int select_ike(const struct ike_ike_prop *ours, unsigned n, const struct ike_sa_pl *sa,
+	       struct ike_ike_prop *chosen, uint8_t *num, uint8_t *spi, uint8_t *spi_size);
+
+/* ike_auth.c */
+int auth_start(struct ike_sa *sa);
+int auth_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_chain *c);
+int auth_response(struct ike_sa *sa, const struct ike_chain *c);
+
+/* ike_child.c */
+void build_esp_props(const struct ike_esp_prop *p, unsigned n, uint32_t spi, int with_dh,
+		     struct ike_proposal *out);
+int select_esp(const struct ike_esp_prop *ours, unsigned n, const struct ike_sa_pl *sa, int pfs_ok,
+	       struct ike_esp_prop *chosen, uint8_t *num, uint32_t *spi);
+struct ike_child *child_find_in(struct ike_sa *sa, uint32_t spi_in);
+struct ike_child *child_find_out(struct ike_sa *sa, uint32_t spi_out);
+struct ike_child *child_add(struct ike_sa *sa, uint32_t spi_in, uint32_t spi_out,
+			    const struct ike_esp_prop *p, int initiator);
+/* Derive keys (Ni/Nr of the exchange, g^ir if PFS) and report the child up. */
+int child_install(struct ike_sa *sa, struct ike_child *ch, const uint8_t *gir, size_t glen,
+		  const uint8_t *ni, size_t nilen, const uint8_t *nr, size_t nrlen, uint32_t rekeys);
+void child_down(struct ike_sa *sa, struct ike_child *ch, enum ike_down_reason why);
+void child_free_all(struct ike_sa *sa, int report, enum ike_down_reason why);
+int child_rekey_start(struct ike_sa *sa, uint32_t spi_in);
+int ike_rekey_start(struct ike_sa *sa);
+int ccs_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_chain *c);
+int ccs_response(struct ike_sa *sa, const struct ike_chain *c);
+
+/* ike_info.c */
+int info_start(struct ike_sa *sa, uint8_t kind, uint32_t spi);
+int info_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_chain *c);
+int info_response(struct ike_sa *sa, const struct ike_chain *c);
+
+/* ike_ts.c: traffic selectors, identities */
+unsigned ts_narrow(const struct ike_ts *prop, unsigned np, const struct ike_ts *allow, unsigned na,
+		   struct ike_ts *out, unsigned cap);
+int ts_within(const struct ike_ts *ts, unsigned n, const struct ike_ts *outer, unsigned no);
+void ts_host(const struct sockaddr *sa, struct ike_ts *out);
+int id_equal(const struct ike_id *a, const struct ike_id *b);
+/* ID payload body (type | 3 reserved | data) for AUTH; length. */
+size_t id_body(const struct ike_id *id, uint8_t *out);
+/* First error notify (type < 16384) in c, 0 if none. */
+uint16_t chain_error(const struct ike_chain *c);
+uint16_t sockaddr_port(const struct sockaddr_storage *s);
+void sockaddr_set_port(struct sockaddr_storage *s, uint16_t port);
+
+#endif
