@@ -32,6 +32,11 @@
  *                   1 cannot tell (the heartbeat decides), -ENODEV lost.
  *   now_ns, relax:  optional; a test double steps a fake clock in relax() so liveness timeouts
  *                   run instantly. NULL: CLOCK_MONOTONIC and a short yield / sleep.
+ *   notify:         optional: make the card signal eventfd efd when it posts to a card -> host
+ *                   ring whose ring_regs.irq bit 0 is set (sim: hand it to the simulator; pci:
+ *                   VFIO MSI-X/MSI trigger). The backend keeps what it needs (not efd, which the
+ *                   driver owns) until close or the next call; efd -1 stops signalling. 0 or
+ *                   negative errno with a message in err; NULL: -ENOTSUP, the caller polls.
  *   close:          unmap and free everything; called once.
  */
 
@@ -52,6 +57,7 @@ struct drv_backend_ops {
 	int (*alive)(void *ctx);
 	uint64_t (*now_ns)(void *ctx);
 	void (*relax)(void *ctx, unsigned spins);
+	int (*notify)(void *ctx, int efd, unsigned timeout_ms, char *err, size_t errlen);
 	void (*close)(void *ctx);
 };
 

@@ -26,6 +26,7 @@ struct pci_be {
 	size_t bar_map;
 	uint8_t *dma;
 	bool dma_mapped;
+	int irq_index;    /* VFIO IRQ index wired to the notify eventfd, -1 when none */
 	struct drv_arena arena;
 	char bdf[16];
 };
@@ -149,6 +150,66 @@ static void pci_dma_free(void *ctx, struct drv_dma *d)
 	d->va = NULL;
 }
 
+/*
+ * The card's interrupt as an eventfd: VFIO wires MSI-X vector 0 (or MSI when the card has no
+ * MSI-X) to efd with VFIO_DEVICE_SET_IRQS; the card raises it when it posts to a ring whose
+ * ring_regs.irq bit 0 is set. efd -1 tears the trigger down. Written against the VFIO UAPI, not
+ * yet run on a card (no FPGA here).
+ */
+static int pci_notify(void *ctx, int efd, unsigned timeout_ms, char *err, size_t errlen)
+{
+	struct pci_be *p = ctx;
+	struct vfio_irq_info info = { .argsz = sizeof(info) };
+	uint8_t buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *set = (struct vfio_irq_set *)(void *)buf;
+	int32_t fd = efd;
+	uint32_t index = VFIO_PCI_MSIX_IRQ_INDEX;
+
+	(void)timeout_ms;
+	if (efd < 0) {
+		if (p->irq_index < 0)
+			return 0;
+		memset(buf, 0, sizeof(buf));
+		set->argsz = sizeof(struct vfio_irq_set);
+		set->flags = VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER;
+		set->index = (uint32_t)p->irq_index;
+		ioctl(p->device, VFIO_DEVICE_SET_IRQS, set);
+		p->irq_index = -1;
+		return 0;
+	}
+	info.index = index;
+	if (ioctl(p->device, VFIO_DEVICE_GET_IRQ_INFO, &info) != 0 || info.count == 0) {
+		index = VFIO_PCI_MSI_IRQ_INDEX;
+		memset(&info, 0, sizeof(info));
+		info.argsz = sizeof(info);
+		info.index = index;
+		if (ioctl(p->device, VFIO_DEVICE_GET_IRQ_INFO, &info) != 0 || info.count == 0) {
+			snprintf(err, errlen, "%s has neither MSI-X nor MSI: poll", p->bdf);
+			return -ENOTSUP;
+		}
+	}
+	if (!(info.flags & VFIO_IRQ_INFO_EVENTFD)) {
+		snprintf(err, errlen, "%s: VFIO cannot signal an eventfd for its interrupt", p->bdf);
+		return -ENOTSUP;
+	}
+	memset(buf, 0, sizeof(buf));
+	set->argsz = sizeof(buf);
+	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	set->index = index;
+	set->start = 0;
+	set->count = 1;
+	memcpy(set->data, &fd, sizeof(fd));
+	if (ioctl(p->device, VFIO_DEVICE_SET_IRQS, set) != 0) {
+		int rc = -errno;
+
+		snprintf(err, errlen, "%s: VFIO_DEVICE_SET_IRQS (%s): %s", p->bdf,
+			 index == VFIO_PCI_MSIX_IRQ_INDEX ? "MSI-X" : "MSI", strerror(-rc));
+		return rc;
+	}
+	p->irq_index = (int)index;
+	return 0;
+}
+
 static void pci_close(void *ctx)
 {
 	struct pci_be *p = ctx;
@@ -163,8 +224,10 @@ static void pci_close(void *ctx)
 		munmap(p->dma, PCI_DMA_SIZE);
 	if (p->bar)
 		munmap((void *)(uintptr_t)p->bar, p->bar_map);
-	if (p->device >= 0)
+	if (p->device >= 0) {
+		pci_notify(p, -1, 0, NULL, 0);
 		close(p->device);
+	}
 	if (p->group >= 0)
 		close(p->group);
 	if (p->container >= 0)
@@ -179,6 +242,7 @@ static const struct drv_backend_ops pci_ops = {
 	.write32 = pci_write32,
 	.dma_alloc = pci_dma_alloc,
 	.dma_free = pci_dma_free,
+	.notify = pci_notify,
 	.close = pci_close,
 };
 
@@ -364,7 +428,7 @@ int drv_pci_open(const char *arg, struct drv_backend *be, char *err, size_t errl
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	p->container = p->group = p->device = -1;
+	p->container = p->group = p->device = p->irq_index = -1;
 	snprintf(p->bdf, sizeof(p->bdf), "%s", bdf);
 	rc = vfio_setup(p, group, err, errlen);
 	if (rc) {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The `sim:` backend: BAR and host memory of a simulated card as two shared-memory objects. */
 #include <dirent.h>
+#include <endian.h>
+#include <poll.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,7 +10,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "drv.h"
@@ -22,6 +26,7 @@ struct sim_be {
 	size_t mem_size;
 	bool locked;      /* we hold the .mem flock: this process drives the card */
 	pid_t sim_pid;    /* simulator holding the BAR record lock at open, 0 when unknown */
+	int notify_sock;  /* connection that handed the simulator our eventfd, -1 when none */
 	struct drv_arena arena;
 	char name[72];
 };
@@ -119,10 +124,78 @@ static int sim_alive(void *ctx)
 	return lock_owner(s->bar_fd) == s->sim_pid ? 0 : -ENODEV;
 }
 
+/* Hand the eventfd to the simulator over its notify socket; the connection stays open for as
+ * long as the simulator should signal it (it drops the eventfd when the connection closes). */
+static int sim_notify(void *ctx, int efd, unsigned timeout_ms, char *err, size_t errlen)
+{
+	struct sim_be *s = ctx;
+	struct sockaddr_un ua = { .sun_family = AF_UNIX };
+	uint32_t msg[2] = { htole32(VRFSEC_SIM_NOTIFY_MAGIC), htole32(VRFSEC_SIM_NOTIFY_VERSION) };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct pollfd pfd;
+	struct cmsghdr *c;
+	uint8_t answer = 0xff;
+	int fd, rc;
+
+	_Static_assert(sizeof(msg) == VRFSEC_SIM_NOTIFY_MSG, "notify message");
+	if (s->notify_sock >= 0)
+		close(s->notify_sock);
+	s->notify_sock = -1;
+	if (efd < 0)
+		return 0;
+	snprintf(ua.sun_path, sizeof(ua.sun_path), VRFSEC_SIM_NOTIFY_FMT, s->name);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "socket: %s", strerror(-rc));
+		return rc;
+	}
+	if (connect(fd, (struct sockaddr *)&ua, sizeof(ua)) != 0) {
+		rc = errno;
+		close(fd);
+		snprintf(err, errlen, "simulated card '%s' takes no eventfd (%s: %s): poll", s->name,
+			 ua.sun_path, strerror(rc));
+		return rc == ENOENT || rc == ECONNREFUSED ? -ENOTSUP : -rc;
+	}
+	memset(&ctl, 0, sizeof(ctl));
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &efd, sizeof(int));
+	if (sendmsg(fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(msg)) {
+		rc = -errno;
+		close(fd);
+		snprintf(err, errlen, "handing the eventfd to the simulator: %s", strerror(-rc));
+		return rc;
+	}
+	/* The simulator accepts from its loop: one iteration, well under the timeout when alive. */
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	rc = poll(&pfd, 1, (int)timeout_ms);
+	if (rc <= 0 || recv(fd, &answer, 1, 0) != 1 || answer != 0) {
+		close(fd);
+		snprintf(err, errlen, "simulated card '%s' did not take the eventfd (%s)", s->name,
+			 rc == 0 ? "no answer" : answer != 0xff ? "refused" : "connection closed");
+		return rc == 0 ? -ETIMEDOUT : -EPROTO;
+	}
+	s->notify_sock = fd;
+	return 0;
+}
+
 static void sim_close(void *ctx)
 {
 	struct sim_be *s = ctx;
 
+	if (s->notify_sock >= 0)
+		close(s->notify_sock);
 	if (s->mem)
 		munmap(s->mem, s->mem_size);
 	if (s->bar)
@@ -143,6 +216,7 @@ static const struct drv_backend_ops sim_ops = {
 	.dma_free = sim_dma_free,
 	.claim = sim_claim,
 	.alive = sim_alive,
+	.notify = sim_notify,
 	.close = sim_close,
 };
 
@@ -195,7 +269,7 @@ int drv_sim_open(const char *arg, struct drv_backend *be, char *err, size_t errl
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	s->bar_fd = s->mem_fd = -1;
+	s->bar_fd = s->mem_fd = s->notify_sock = -1;
 	snprintf(s->name, sizeof(s->name), "%s", arg);
 	rc = shm_map(arg, "bar", &s->bar_fd, &bar, &bar_size, VRFSEC_ABI_BAR_SIZE, err, errlen);
 	if (rc == 0) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "drv.h"
+#include "vrfsec_hls.h" /* the internal counter enum, to check the public ids against */
 
 /* Names and meanings from the one counter list, in snapshot order. */
 static const char *const counter_names[] = {
@@ -18,6 +19,14 @@ static const char *const counter_help[] = {
 #include "counters.def"
 #undef X
 };
+/* The public ids (vrfsec.h) are the list's: a counter added without its constant, or a constant
+ * that drifted, stops the build here. */
+#define X(e, name, help) _Static_assert(VRFSEC_ABI_CNT_##e == VRFSEC_CNT_##e, "VRFSEC_ABI_CNT_" #e);
+#include "counters.def"
+#undef X
+_Static_assert(VRFSEC_ABI_CNT_COUNT == VRFSEC_CNT_MAX && VRFSEC_ABI_CNT_COUNT == VRFSEC_ABI_N_COUNTERS,
+	       "public counter count");
+
 /* Sized by the list itself: a card with more counters than this build knows still reports them,
  * just without names (make check keeps the ABI header and the list in step). */
 #define N_NAMES (sizeof(counter_names) / sizeof(counter_names[0]))

@@ -345,6 +345,7 @@ int drv_open_backend(struct vrfsec_dev **devp, const char *spec, struct drv_back
 		return -ENOMEM;
 	}
 	dev->be = *be;
+	dev->notify_fd = -1;
 	snprintf(dev->spec, sizeof(dev->spec), "%s", spec);
 	defaults(&dev->cfg, cfg);
 	for (unsigned r = 0; r < VRFSEC_ABI_RING_COUNT; r++)
@@ -489,6 +490,7 @@ int vrfsec_enable(struct vrfsec_dev *dev)
 		}
 	}
 	drv_packets_enable(dev);
+	drv_notify_rings(dev);
 	dev->enabled = true;
 	return 0;
 }
@@ -524,6 +526,7 @@ void vrfsec_close(struct vrfsec_dev *dev)
 	drv_batches_destroy(dev);
 	drv_counters_destroy(dev);
 	drv_packets_destroy(dev);
+	drv_notify_destroy(dev);
 	for (unsigned r = 0; r < VRFSEC_ABI_RING_COUNT; r++)
 		drv_ring_destroy(&dev->ring[r]);
 	drv_cmd_destroy(dev);

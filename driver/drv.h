@@ -116,6 +116,8 @@ struct vrfsec_dev {
 	struct drv_dma punt_bufs, inject_bufs;
 	uint32_t buf_size;
 
+	/* notification (notify.c) */
+	int notify_fd;   /* eventfd handed to the card, -1 when none */
 	/* counters (counters.c) */
 	struct drv_dma snap;
 	bool snap_busy; /* a snapshot command still owns the buffer */
@@ -204,6 +206,10 @@ int drv_packets_create(struct vrfsec_dev *dev);
 void drv_packets_enable(struct vrfsec_dev *dev);
 void drv_packets_destroy(struct vrfsec_dev *dev);
 
+/* ---- notify.c */
+/* Set ring_regs.irq of the card -> host rings to whether notification is on (after enable). */
+void drv_notify_rings(struct vrfsec_dev *dev);
+void drv_notify_destroy(struct vrfsec_dev *dev);
 /* ---- counters.c */
 void drv_counters_destroy(struct vrfsec_dev *dev);
 

@@ -59,6 +59,7 @@ void drv_fill_sa(void *entry, const void *cfg)
 	e->hard_packets = htole64(s->hard.packets);
 	e->soft_s = htole32(s->soft.seconds);
 	e->hard_s = htole32(s->hard.seconds);
+	e->update = htole32(s->update);
 }
 
 void drv_fill_sa_del(void *entry, const void *cfg)

@@ -212,20 +212,54 @@ struct fw_res fw_sa_add(struct fw *fw, const uint8_t *e)
 	return r;
 }
 
+#define UPD_KNOWN (VRFSEC_ABI_SA_UPD_ADDR | VRFSEC_ABI_SA_UPD_ETH)
+
+/* The SA's outer fields as the update asks for them; 0 or the detail that refuses the update. */
+static uint16_t update_outer(const struct vrfsec_sa *sa, const uint8_t *e, uint32_t upd,
+			     struct vrfsec_sa_outer *o)
+{
+	if (upd & ~UPD_KNOWN)
+		return VRFSEC_ABI_ERR_BAD_PARAM;
+	if (upd & VRFSEC_ABI_SA_UPD_ADDR) {
+		/* Same family: the template's length and the lookup's key width stay. Outbound
+		 * transport mode has no outer header of its own to move. */
+		if (e[OFF(sa_entry, outer_af)] != sa->outer_af)
+			return VRFSEC_ABI_ERR_BAD_PARAM;
+		if (sa->dir == VRFSEC_SA_DIR_OUT && sa->mode != VRFSEC_MODE_TUNNEL)
+			return VRFSEC_ABI_ERR_BAD_PARAM;
+		fw_copy(o->src, e + OFF(sa_entry, src), sizeof(o->src));
+		fw_copy(o->dst, e + OFF(sa_entry, dst), sizeof(o->dst));
+	}
+	if (upd & VRFSEC_ABI_SA_UPD_ETH) {
+		if (sa->dir != VRFSEC_SA_DIR_OUT)
+			return VRFSEC_ABI_ERR_BAD_PARAM; /* an inbound SA sends nothing */
+		fw_copy(o->smac, e + OFF(sa_entry, smac), sizeof(o->smac));
+		fw_copy(o->dmac, e + OFF(sa_entry, dmac), sizeof(o->dmac));
+	}
+	if (sa->dir == VRFSEC_SA_DIR_OUT && (sa->flags & VRFSEC_SAF_UDP)) {
+		o->udp_sport = le16(e + OFF(sa_entry, udp_sport));
+		o->udp_dport = le16(e + OFF(sa_entry, udp_dport));
+	}
+	return VRFSEC_ABI_ERR_NONE;
+}
+
 struct fw_res fw_sa_update(struct fw *fw, const uint8_t *e)
 {
 	struct vrfsec_tables *t = fw->t;
+	struct vrfsec_sa_outer o;
 	struct vrfsec_sa *sa;
 	struct fw_sa_life *l;
 	uint32_t idx = le32(e + OFF(sa_entry, idx));
 	uint32_t spi = le32(e + OFF(sa_entry, spi));
+	uint32_t upd = le32(e + OFF(sa_entry, update));
 	uint16_t vrf = le16(e + OFF(sa_entry, vrf));
 	uint16_t mtu = le16(e + OFF(sa_entry, mtu));
 	uint16_t sport = le16(e + OFF(sa_entry, udp_sport));
 	uint16_t dport = le16(e + OFF(sa_entry, udp_dport));
 	uint8_t udp = e[OFF(sa_entry, udp)];
 	uint8_t has_udp;
-	uint32_t o;
+	uint16_t detail;
+	int rc;
 
 	if (idx >= VRFSEC_MAX_SA || !t->sa[idx].valid)
 		return result(VRFSEC_ABI_ERR_UNKNOWN_SA, FW_ENOENT, vrf, idx, spi);
@@ -238,17 +272,21 @@ struct fw_res fw_sa_update(struct fw *fw, const uint8_t *e)
 		return result(VRFSEC_ABI_ERR_BAD_PARAM, FW_EINVAL, sa->vrf, idx, sa->spi);
 	if (has_udp && (sport == 0 || dport == 0))
 		return result(VRFSEC_ABI_ERR_BAD_PARAM, FW_EINVAL, sa->vrf, idx, sa->spi);
-
-	/* In place: sequence number, IV, replay window and counters keep running. Each field is
-	 * one store, so a packet sees the old or the new value of each. */
-	sa->mtu = mtu ? mtu : (uint16_t)MTU_DEFAULT;
-	if (has_udp && sa->dir == VRFSEC_SA_DIR_OUT && sa->udp_tmpl_off != 0) {
-		o = sa->udp_tmpl_off;
-		sa->tmpl[o] = (uint8_t)(sport >> 8);
-		sa->tmpl[o + 1u] = (uint8_t)sport;
-		sa->tmpl[o + 2u] = (uint8_t)(dport >> 8);
-		sa->tmpl[o + 3u] = (uint8_t)dport;
+	/* Start from what the SA has, overlay what the update names; every check before any
+	 * change, so a refused entry changes nothing. */
+	vrfsec_sa_outer_get(t, idx, &o);
+	detail = update_outer(sa, e, upd, &o);
+	if (detail != VRFSEC_ABI_ERR_NONE)
+		return result(detail, FW_EINVAL, sa->vrf, idx, sa->spi);
+	/* In place: sequence number, IV, replay window and counters keep running. The simulator
+	 * runs commands between bursts; a card's pipeline must not read the SA meanwhile. The
+	 * mover refuses (changing nothing) a destination where this SPI already has an SA. */
+	if (sa->dir == VRFSEC_SA_DIR_OUT || (upd & VRFSEC_ABI_SA_UPD_ADDR)) {
+		rc = vrfsec_sa_move(t, idx, &o);
+		if (rc != 0)
+			return result(compile_detail(rc), errno_of(rc), sa->vrf, idx, sa->spi);
 	}
+	sa->mtu = mtu ? mtu : (uint16_t)MTU_DEFAULT;
 	l = &fw->life[idx];
 	if (!(l->flags & FW_LIFE_ACTIVE)) {
 		fw_zero(l, sizeof(*l));

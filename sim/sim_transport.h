@@ -25,6 +25,14 @@
  * stores head; the host consumes and stores tail. A ring is full when head - tail == size.
  * The card polls doorbells; it never blocks the host.
  *
+ * Notification (vrfsec_notify_enable): /dev/shm/vrfsec-NAME.notify is a SOCK_SEQPACKET unix
+ * socket the simulator listens on (mode 0600, like the shm objects). A driver connects and sends
+ * one message of VRFSEC_SIM_NOTIFY_MSG bytes (magic, version as little-endian u32) carrying an
+ * eventfd as SCM_RIGHTS; the simulator answers one byte, 0 when it took the eventfd. From then on
+ * it adds 1 to the eventfd at most once per loop iteration, when the head of a card -> host ring
+ * (CPL, EVENT, PUNT) whose ring_regs.irq bit 0 is set moved during it. One connection at a time:
+ * a new one replaces the old; closing it stops the signals. Older simulators have no socket.
+ *
  * Liveness: the simulator increments CONTROL.HEARTBEAT at least every 10 ms while it runs and
  * sets CONTROL.STATUS bit 1 (fault) when it stops cleanly. A driver that sees the heartbeat
  * stand still for 1 s treats the device as lost.
@@ -34,6 +42,11 @@
 #define VRFSEC_SIM_HOST_MEM_DEFAULT (256u << 20)
 #define VRFSEC_SIM_HEARTBEAT_MS 10u
 #define VRFSEC_SIM_LOST_MS 1000u
+
+#define VRFSEC_SIM_NOTIFY_FMT "/dev/shm/vrfsec-%s.notify" /* name */
+#define VRFSEC_SIM_NOTIFY_MAGIC 0x464e5356u /* "VSNF" */
+#define VRFSEC_SIM_NOTIFY_VERSION 1u
+#define VRFSEC_SIM_NOTIFY_MSG 8u
 
 #define VRFSEC_SIM_STATUS_READY 0x1u
 #define VRFSEC_SIM_STATUS_FAULT 0x2u

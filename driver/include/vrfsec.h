@@ -154,6 +154,16 @@ struct vrfsec_lifetime {
 	uint32_t seconds;
 };
 
+/* vrfsec_sa_cfg.update: what an SA update changes beyond UDP ports, MTU and lifetimes (which it
+ * always sets). Nothing else of the SA changes; sequence number, IV, replay window, counters and
+ * key carry on, so a peer whose NAT mapping moves needs no rekey. */
+#define VRFSEC_SA_UPD_ADDR VRFSEC_ABI_SA_UPD_ADDR /* src/dst, same outer_af as the SA (else
+	* -EINVAL). Outbound: tunnel mode only (-EINVAL in transport mode, whose outer header is
+	* the packet's). Inbound: dst is the SPI lookup's second key; the SA moves there at once
+	* (packets to the old dst find no SA), -EEXIST (DUP_SPI) when another inbound SA has this
+	* SPI at the new dst. */
+#define VRFSEC_SA_UPD_ETH VRFSEC_ABI_SA_UPD_ETH /* smac/dmac of an outbound SA (inbound: -EINVAL) */
+
 /* An SA as SA_ADD / SA_UPDATE carries it. The key is copied into a DMA parameter block that is
  * wiped when the command completes; nothing ever reads a key back. Fields are checked by the
  * card (errors come back in the completion), except that n_ts and key_len must fit the arrays. */
@@ -187,6 +197,7 @@ struct vrfsec_sa_cfg {
 	uint8_t key[32];
 	uint8_t salt[4];
 	struct vrfsec_lifetime soft, hard;
+	uint32_t update;     /* update only: VRFSEC_SA_UPD_* (add ignores it); unknown bits -EINVAL */
 };
 
 struct vrfsec_route_cfg {
@@ -284,6 +295,9 @@ void vrfsec_batch_destroy(struct vrfsec_batch *batch);
 /* Queue one entry. 0, -EAGAIN (non-blocking and full: retry after vrfsec_poll), -EINVAL,
  * -ETIMEDOUT, -ENODEV. Blocking batches poll completions while the ring or staging is full. */
 int vrfsec_batch_sa_add(struct vrfsec_batch *batch, const struct vrfsec_sa_cfg *sa);
+/* SA update: idx names the SA, spi (0 or the SA's) and udp must match it (else -EINVAL: that is a
+ * rekey); mtu, UDP ports, lifetimes, idle_s and the fields sa->update selects are applied, the
+ * rest is ignored. */
 int vrfsec_batch_sa_update(struct vrfsec_batch *batch, const struct vrfsec_sa_cfg *sa);
 int vrfsec_batch_sa_del(struct vrfsec_batch *batch, uint32_t idx);
 int vrfsec_batch_route_add(struct vrfsec_batch *batch, const struct vrfsec_route_cfg *route);
@@ -318,6 +332,38 @@ int vrfsec_vrf_set_sync(struct vrfsec_dev *dev, const struct vrfsec_vrf_cfg *vrf
 int vrfsec_port_set_sync(struct vrfsec_dev *dev, const struct vrfsec_port_settings *port);
 /* The completion of the last synchronous call on this handle. */
 const struct vrfsec_result *vrfsec_last_result(const struct vrfsec_dev *dev);
+
+/* ---- notification: sleep until the card has something ---------------------------------- */
+
+/*
+ * An eventfd that becomes readable when the card posted command completions, events or punted
+ * frames, for epoll/poll instead of calling vrfsec_poll() on a timer. The card signals at most
+ * once per burst of postings; the count means nothing beyond "look".
+ *
+ * Re-arm, without lost wake-ups:
+ *   1. wait until the fd is readable (epoll_wait);
+ *   2. vrfsec_notify_ack() - reads the eventfd, which resets it;
+ *   3. drain: vrfsec_poll() until it returns less than its budget, vrfsec_punt_recv() until 0
+ *      (and vrfsec_event_read() when no handler is set);
+ *   4. go back to 1.
+ * Anything the card posts after step 2 signals again, so what step 3 did not see wakes step 1.
+ * Acknowledging after draining instead would lose a posting made in between. The fd is never
+ * readable without a posting (heartbeats, the idle card and host -> card rings stay quiet), but a
+ * wake-up may find the rings already drained by an earlier pass: that is not an error.
+ *
+ * Backends: sim hands the eventfd to vrfsec-sim over its notify socket; pci wires the card's
+ * MSI-X vector 0 (or MSI) to it through VFIO. The fd belongs to the handle: do not close it.
+ */
+
+/* Turn notification on (again: the same fd). The fd (>= 0, non-blocking, close-on-exec) or
+ * -ENOTSUP when the card or backend cannot signal (an older simulator): keep polling then;
+ * -ETIMEDOUT, -ENODEV. */
+int vrfsec_notify_enable(struct vrfsec_dev *dev);
+/* Stop the signals and close the fd (also done by vrfsec_close). */
+void vrfsec_notify_disable(struct vrfsec_dev *dev);
+/* Step 2 above: reset the eventfd. Returns the signals counted since the last ack (0: none, not
+ * an error), -EBADF when notification is off. */
+int vrfsec_notify_ack(struct vrfsec_dev *dev);
 
 /* ---- events ----------------------------------------------------------------------------- */
 
@@ -370,6 +416,48 @@ struct vrfsec_inject {
 int vrfsec_inject_send(struct vrfsec_dev *dev, const struct vrfsec_inject *pkt);
 
 /* ---- counters --------------------------------------------------------------------------- */
+
+/* Global counter ids: the index of a counter in vrfsec_snapshot.global and the reason code of a
+ * punted frame (vrfsec_punt.reason). Stable: the counter list is append-only ABI, and the driver
+ * does not build when a constant here and the list (hw/hls/counters.def) disagree. Same names as
+ * the Verilog include's VRFSEC_ABI_CNT_*. Guarded for the day abigen writes them into
+ * vrfsec_abi.h. */
+#ifndef VRFSEC_ABI_CNT_RX_PUBLIC
+#define VRFSEC_ABI_CNT_RX_PUBLIC      0u
+#define VRFSEC_ABI_CNT_RX_CORE        1u
+#define VRFSEC_ABI_CNT_RX_INSIDE      2u
+#define VRFSEC_ABI_CNT_TX_PUBLIC      3u
+#define VRFSEC_ABI_CNT_TX_CORE        4u
+#define VRFSEC_ABI_CNT_TX_INSIDE      5u
+#define VRFSEC_ABI_CNT_TO_HOST        6u
+#define VRFSEC_ABI_CNT_DECRYPT_OK     7u
+#define VRFSEC_ABI_CNT_ENCRYPT_OK     8u
+#define VRFSEC_ABI_CNT_IKE            9u
+#define VRFSEC_ABI_CNT_NATT_KEEPALIVE 10u
+#define VRFSEC_ABI_CNT_NON_IP         11u
+#define VRFSEC_ABI_CNT_LOCAL          12u
+#define VRFSEC_ABI_CNT_FRAGMENT       13u
+#define VRFSEC_ABI_CNT_NO_SA          14u
+#define VRFSEC_ABI_CNT_REPLAY         15u
+#define VRFSEC_ABI_CNT_TOO_OLD        16u
+#define VRFSEC_ABI_CNT_ICV_FAIL       17u
+#define VRFSEC_ABI_CNT_BAD_PAD        18u
+#define VRFSEC_ABI_CNT_BAD_NEXT_HDR   19u
+#define VRFSEC_ABI_CNT_ESP_DUMMY      20u
+#define VRFSEC_ABI_CNT_INNER_SRC      21u
+#define VRFSEC_ABI_CNT_NO_ROUTE       22u
+#define VRFSEC_ABI_CNT_NH_DROP        23u
+#define VRFSEC_ABI_CNT_NH_HOST        24u
+#define VRFSEC_ABI_CNT_TTL_EXPIRED    25u
+#define VRFSEC_ABI_CNT_MTU_EXCEEDED   26u
+#define VRFSEC_ABI_CNT_MALFORMED      27u
+#define VRFSEC_ABI_CNT_NO_LABEL       28u
+#define VRFSEC_ABI_CNT_NO_VLAN        29u
+#define VRFSEC_ABI_CNT_SEQ_EXHAUSTED  30u
+#define VRFSEC_ABI_CNT_TABLE_FULL     31u
+#define VRFSEC_ABI_CNT_ECN_DROP       32u
+#define VRFSEC_ABI_CNT_COUNT 33u /* ids below this; a newer card may report more */
+#endif
 
 struct vrfsec_snap_vrf {
 	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, drops;

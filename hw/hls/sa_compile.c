@@ -163,6 +163,75 @@ int vrfsec_sa_compile(struct vrfsec_tables *t, uint32_t idx, const struct vrfsec
 	return VRFSEC_OK;
 }
 
+int vrfsec_sa_outer_get(const struct vrfsec_tables *t, uint32_t idx, struct vrfsec_sa_outer *o)
+{
+	const struct vrfsec_sa *sa;
+	uint32_t o4;
+
+	if (idx >= VRFSEC_MAX_SA || !t->sa[idx].valid)
+		return VRFSEC_ENOENT;
+	sa = &t->sa[idx];
+	copy_hdr(o->src, sa->src, 16);
+	copy_hdr(o->dst, sa->dst, 16);
+	/* MACs and ports live only in the template; an inbound SA has none (zeros). */
+	copy_hdr(o->dmac, sa->tmpl, 6);
+	copy_hdr(o->smac, sa->tmpl + 6, 6);
+	o->udp_sport = 0;
+	o->udp_dport = 0;
+	if (sa->dir == VRFSEC_SA_DIR_OUT && sa->udp_tmpl_off != 0) {
+		o4 = sa->udp_tmpl_off;
+		o->udp_sport = rd16(sa->tmpl + o4);
+		o->udp_dport = rd16(sa->tmpl + o4 + 2u);
+	}
+	return VRFSEC_OK;
+}
+
+/* The template is rebuilt from what the SA keeps (family, mode, encapsulation, TOS, DF, TTL, flow
+ * label, SPI) and the new outer fields, by the same builder as at compile time: lengths and offsets
+ * cannot change, since family, mode and encapsulation stay. Per-packet state (sequence number, IV,
+ * IPv4 identification, replay window, counters) is not touched. */
+int vrfsec_sa_move(struct vrfsec_tables *t, uint32_t idx, const struct vrfsec_sa_outer *o)
+{
+	struct vrfsec_sa_params p = { 0 };
+	struct vrfsec_sa *sa;
+	uint32_t other;
+
+	if (idx >= VRFSEC_MAX_SA || !t->sa[idx].valid)
+		return VRFSEC_ENOENT;
+	sa = &t->sa[idx];
+	if ((sa->flags & VRFSEC_SAF_UDP) && sa->dir == VRFSEC_SA_DIR_OUT &&
+	    (o->udp_sport == 0 || o->udp_dport == 0))
+		return VRFSEC_EINVAL;
+	if (sa->dir == VRFSEC_SA_DIR_IN) {
+		/* The SPI hash places an SA by SPI alone; the destination is compared in the SA
+		 * entry. So a new destination needs no re-insert, only no twin already there. */
+		other = vrfsec_spi_lookup(t, sa->spi, sa->outer_af, o->dst);
+		if (other != VRFSEC_NONE && other != idx)
+			return VRFSEC_EEXIST;
+		copy_hdr(sa->src, o->src, 16);
+		copy_hdr(sa->dst, o->dst, 16);
+		return VRFSEC_OK;
+	}
+	p.dir = sa->dir;
+	p.mode = sa->mode;
+	p.udp = (sa->flags & VRFSEC_SAF_UDP) ? 1u : 0u;
+	p.outer_af = sa->outer_af;
+	p.tos = sa->tos;
+	p.df_mode = sa->df_mode;
+	p.flow_label = sa->flow_label;
+	p.spi = sa->spi;
+	copy_hdr(p.src, o->src, 16);
+	copy_hdr(p.dst, o->dst, 16);
+	p.udp_sport = o->udp_sport;
+	p.udp_dport = o->udp_dport;
+	copy_hdr(p.smac, o->smac, 6);
+	copy_hdr(p.dmac, o->dmac, 6);
+	build_template(sa, &p);
+	copy_hdr(sa->src, o->src, 16);
+	copy_hdr(sa->dst, o->dst, 16);
+	return VRFSEC_OK;
+}
+
 int vrfsec_sa_remove(struct vrfsec_tables *t, uint32_t idx)
 {
 	struct vrfsec_sa *sa;

@@ -45,6 +45,25 @@ void vrfsec_tables_init(struct vrfsec_tables *t);
 /* Compile an SA (without its key) into slot idx and, for inbound SAs, into the SPI hash.
  * 0, VRFSEC_EINVAL, VRFSEC_EEXIST (slot in use) or VRFSEC_ENOSPC (SPI hash full). */
 int vrfsec_sa_compile(struct vrfsec_tables *t, uint32_t idx, const struct vrfsec_sa_params *p);
+/* The outer header of an installed SA, as an update that moves it reads and rewrites it. */
+struct vrfsec_sa_outer {
+	uint8_t src[16];      /* outer addresses in the SA's family (4 or 16 bytes used) */
+	uint8_t dst[16];      /* inbound: ours, the SPI lookup's second key */
+	uint16_t udp_sport;   /* outbound UDP-encapsulated SAs; 0 otherwise */
+	uint16_t udp_dport;
+	uint8_t smac[6];      /* outbound: Ethernet source and destination */
+	uint8_t dmac[6];
+};
+
+/* Read the outer fields of SA idx. 0 or VRFSEC_ENOENT. */
+int vrfsec_sa_outer_get(const struct vrfsec_tables *t, uint32_t idx, struct vrfsec_sa_outer *o);
+/* Move SA idx to new outer fields in place, keeping key, sequence number, IV, IPv4
+ * identification, replay window and counters. Outbound: the template and the IPv4 checksum base
+ * are rebuilt (family, mode and encapsulation stay, so its length does). Inbound: src and dst are
+ * replaced; dst is the lookup key, so VRFSEC_EEXIST when another inbound SA has this SPI at the
+ * new dst. 0, VRFSEC_ENOENT, VRFSEC_EINVAL (UDP SA with a zero port), VRFSEC_EEXIST. Not atomic
+ * for a pipeline that reads the SA meanwhile: the caller owns the table write. */
+int vrfsec_sa_move(struct vrfsec_tables *t, uint32_t idx, const struct vrfsec_sa_outer *o);
 /* Remove SA idx from the tables and the SPI hash. 0 or VRFSEC_ENOENT. */
 int vrfsec_sa_remove(struct vrfsec_tables *t, uint32_t idx);
 /* Find an inbound SA (per packet too): SA index or VRFSEC_NONE. */

@@ -230,9 +230,9 @@ static bool inputs_done(const struct sim *s)
 /* Nothing to do: sleep in ppoll on the ports that can wake us (tap, xdp). */
 static void idle_wait(const struct sim *s, uint64_t idle_ns)
 {
-	struct pollfd pfd[SIM_N_PORTS];
+	struct pollfd pfd[SIM_N_PORTS + 2];
 	struct timespec ts;
-	int fds[SIM_N_PORTS];
+	int fds[SIM_N_PORTS + 2];
 	uint64_t ns;
 	uint32_t n, i;
 
@@ -241,6 +241,7 @@ static void idle_wait(const struct sim *s, uint64_t idle_ns)
 	ts.tv_sec = 0;
 	ts.tv_nsec = (long)ns;
 	n = sim_ports_fds(s, fds, SIM_N_PORTS);
+	n += sim_notify_fds(s, fds + n, 2);
 	for (i = 0; i < n; i++) {
 		pfd[i].fd = fds[i];
 		pfd[i].events = POLLIN;
@@ -279,6 +280,9 @@ static void run(struct sim *s, const struct opts *o)
 			work += n;
 		}
 		work += fw_poll(s->fw, now);
+		/* One wake-up for whatever this iteration posted to the host. */
+		sim_notify_signal(s);
+		sim_notify_service(s);
 		if (now - last_hb >= VRFSEC_SIM_HEARTBEAT_MS * NS_PER_MS) {
 			__atomic_fetch_add((volatile uint32_t *)(s->bar + hb), 1u, __ATOMIC_RELEASE);
 			last_hb = now;
@@ -336,6 +340,7 @@ static void sim_close(struct sim *s, bool started)
 		sim_port_close(&s->port[id]);
 	if (s->dead)
 		pcap_close(s->dead);
+	sim_notify_close(s);
 	sim_shm_destroy(s);
 	if (started)
 		print_counters(s);
@@ -398,6 +403,7 @@ static int sim_open(struct sim *s, const struct opts *o)
 	rc = sim_shm_create(s);
 	if (rc)
 		return rc;
+	sim_notify_open(s);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.plat_ctx = &s->plat;
 	cfg.engine = (uint32_t)s->kind;
@@ -430,6 +436,7 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&s, 0, sizeof(s));
 	s.bar_fd = s.mem_fd = -1;
+	s.notify_listen = s.notify_conn = s.notify_efd = -1;
 	s.control_off = s.rings_off = VRFSEC_ABI_NONE;
 	for (id = 0; id < SIM_N_PORTS; id++) {
 		s.port[id].id = id;

@@ -74,6 +74,11 @@ struct sim {
 	struct fw *fw;
 	struct sim_plat plat;
 	uint32_t control_off, rings_off; /* BAR offsets of the blocks, found by walking the chain */
+	/* wake-ups for the host (notify.c) */
+	char notify_path[SIM_PATH_MAX]; /* the socket's path, "" when it could not be made */
+	int notify_listen, notify_conn, notify_efd; /* -1 when none */
+	uint32_t notify_head[VRFSEC_ABI_RING_COUNT]; /* card -> host heads at the last look */
+	uint64_t notify_sent;  /* eventfd writes */
 	/* data path */
 	struct sim_port port[SIM_N_PORTS];
 	struct pcap *dead; /* Ethernet pcap handle behind every dumper */
@@ -110,6 +115,19 @@ void sim_punt(struct sim *s, const struct vrfsec_pkt *p);
 uint32_t sim_inject_rx(struct sim *s, struct vrfsec_pkt **pkts, uint32_t max);
 /* True when a host -> card ring has nothing waiting (or is disabled). */
 bool sim_ring_empty(const struct sim *s, uint32_t ring);
+
+/* ---- notify.c: the host's eventfd (sim_transport.h) */
+/* Listen on the notify socket next to the shm objects; a card without it still runs (the host
+ * polls), so failures are reported and not fatal. */
+void sim_notify_open(struct sim *s);
+/* Take a new connection's eventfd, notice a closed one. Call once per loop iteration. */
+void sim_notify_service(struct sim *s);
+/* Signal the eventfd once when an irq-enabled card -> host ring's head moved since the last
+ * call: at most one write per loop iteration, however many descriptors were posted. */
+void sim_notify_signal(struct sim *s);
+/* File descriptors worth waking up for (listen socket, connection); returns how many. */
+uint32_t sim_notify_fds(const struct sim *s, int *fds, uint32_t max);
+void sim_notify_close(struct sim *s);
 
 /* ---- ports.c: one port, whatever its backend */
 /* Parse SPEC (tap:IF, xdp:IF, pcap:IN,OUT, none) and open it as port id. 0 or negative errno. */

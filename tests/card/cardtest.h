@@ -236,5 +236,7 @@ int test_lost(struct ct *c);
 int test_ports(struct ct *c);
 int test_readme(struct ct *c);
 int test_inject(struct ct *c);
+int test_sa_update(struct ct *c);
+int test_notify(struct ct *c);
 
 #endif

@@ -27,6 +27,8 @@ static const struct {
 	{ "ports-vs-cmodel", test_ports, false },
 	{ "readme-flow", test_readme, false },
 	{ "inject-vrf", test_inject, false },
+	{ "sa-update-live", test_sa_update, false },
+	{ "notify-fd", test_notify, false },
 };
 #define N_TESTS (sizeof(tests) / sizeof(tests[0]))
 

@@ -53,6 +53,9 @@ static void shm_remove(const char *name)
 	unlink(path);
 	memcpy(path + 16 + n, ".mem", 5);
 	unlink(path);
+	/* the notify socket a killed simulator could not remove */
+	memcpy(path + 16 + n, ".notify", 8);
+	unlink(path);
 }
 
 static void nap(long ns)
@@ -309,6 +312,9 @@ bool sim_shm_left(const struct sim_proc *s)
 	if (access(path, F_OK) == 0)
 		return true;
 	snprintf(path, sizeof(path), "/dev/shm/vrfsec-%s.mem", s->name);
+	if (access(path, F_OK) == 0)
+		return true;
+	snprintf(path, sizeof(path), "/dev/shm/vrfsec-%s.notify", s->name);
 	return access(path, F_OK) == 0;
 }
 

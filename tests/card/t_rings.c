@@ -13,7 +13,7 @@
 #include "cardtest.h"
 
 #define SMALL_LOG2 3u        /* 8 descriptors on CMD and CPL */
-#define SMALL_SLOT 256u      /* one SA entry per parameter block: one command per SA */
+#define SMALL_SLOT 512u      /* one SA entry (264 bytes) per parameter block: one command per SA */
 #define WRAP_SA_BASE 101000u /* SA slots above the scale plan's 100,000 */
 #define WRAP_SAS 6000u
 #define WRAP_ROUTES 8000u
@@ -173,13 +173,13 @@ int test_wrap(struct ct *c)
 		ct_fail(c, "batch: %s", vrfsec_errmsg(dev));
 		goto out;
 	}
-	/* SA adds: a 256-byte block holds one, so every SA is a command of its own */
+	/* SA adds: a 512-byte block holds one, so every SA is a command of its own */
 	for (i = 0; i < WRAP_SAS; i++) {
 		mk_sa(c, WRAP_SA_BASE + i, &sa);
 		if (one_per_cmd(c, b, vrfsec_batch_sa_add(b, &sa), "SA add"))
 			goto out;
 	}
-	/* routes: eight to a block, added then deleted */
+	/* routes: sixteen to a block, added then deleted */
 	for (i = 0; i < 2 * WRAP_ROUTES; i++) {
 		mk_route(i % WRAP_ROUTES, &rt);
 		rc = i < WRAP_ROUTES ? vrfsec_batch_route_add(b, &rt) : vrfsec_batch_route_del(b, &rt);

@@ -305,6 +305,38 @@ static const struct drv_backend_ops fake_ops = {
 };
 
 /* Open the driver on the fake; cfg may be NULL. */
+/* A backend that can signal: it keeps the eventfd it was handed (the test writes to it). */
+static int fake_notify_efd = -1;
+static unsigned fake_notify_calls;
+
+static inline int fake_notify(void *ctx, int efd, unsigned timeout_ms, char *err, size_t errlen)
+{
+	(void)ctx, (void)timeout_ms, (void)err, (void)errlen;
+	fake_notify_calls++;
+	fake_notify_efd = efd;
+	return 0;
+}
+
+static const struct drv_backend_ops fake_notify_ops = {
+	.name = "fake",
+	.read32 = fake_read32,
+	.write32 = fake_write32,
+	.dma_alloc = fake_dma_alloc,
+	.dma_free = fake_dma_free,
+	.now_ns = fake_now,
+	.relax = fake_relax,
+	.notify = fake_notify,
+	.close = fake_close,
+};
+
+static inline int fake_open_notify(struct fake *f, struct vrfsec_dev **dev)
+{
+	struct drv_backend be = { .ops = &fake_notify_ops, .ctx = f,
+				  .bar_size = VRFSEC_ABI_BAR_SIZE };
+
+	return drv_open_backend(dev, "fake:0", &be, NULL);
+}
+
 static inline int fake_open(struct fake *f, struct vrfsec_dev **dev, const struct vrfsec_open_cfg *cfg)
 {
 	struct drv_backend be = { .ops = &fake_ops, .ctx = f, .bar_size = VRFSEC_ABI_BAR_SIZE };

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -248,6 +249,87 @@ static void key_wiped(void **state)
 	assert_false(has_key(f->mem, FAKE_MEM, sa.key));
 }
 
+/* SA update entries carry the update bits; everything else is encoded as for an add. */
+static void sa_update_entry(void **state)
+{
+	struct fake *f = *state;
+	struct vrfsec_sa_cfg sa = { .idx = 6, .dir = VRFSEC_SA_OUT, .spi = 0x2000, .outer_af = 4,
+				    .udp = true, .udp_sport = 4500, .udp_dport = 1234,
+				    .src = { 192, 0, 2, 1 }, .dst = { 198, 51, 100, 9 },
+				    .smac = { 2, 0, 0, 0, 0, 1 }, .dmac = { 2, 0, 0, 0, 0, 2 },
+				    .update = VRFSEC_SA_UPD_ADDR | VRFSEC_SA_UPD_ETH };
+	struct vrfsec_batch *b;
+	struct vrfsec_dev *dev;
+
+	assert_int_equal(sizeof(struct vrfsec_abi_sa_entry), 264);
+	assert_int_equal(fake_open(f, &dev, NULL), 0);
+	assert_int_equal(vrfsec_batch_create(dev, NULL, &b), 0);
+	f->hold = true;
+	assert_int_equal(vrfsec_batch_sa_update(b, &sa), 0);
+	assert_int_equal(vrfsec_batch_sa_update(b, &sa), 0);
+	assert_int_equal(vrfsec_batch_submit(b), 0);
+	fake_step(f);
+	assert_int_equal(f->cmds[0].d.opcode, VRFSEC_ABI_OP_SA_UPDATE);
+	assert_int_equal(f->cmds[0].d.count, 2);
+	assert_int_equal(f->cmds[0].d.stride, 264);
+	{
+		const struct vrfsec_abi_sa_entry *e = fake_ptr(f, f->cmds[0].d.param_addr, 528);
+
+		assert_int_equal(e[1].idx, 6);
+		assert_int_equal(e[1].update, VRFSEC_ABI_SA_UPD_ADDR | VRFSEC_ABI_SA_UPD_ETH);
+		assert_int_equal(e[1].udp_dport, 1234);
+		assert_memory_equal(e[1].dst, sa.dst, 16);
+		assert_memory_equal(e[1].smac, sa.smac, 6);
+	}
+	f->hold = false;
+	assert_int_equal(vrfsec_batch_wait(b, 1000), 0);
+	vrfsec_close(dev);
+}
+
+/* Notification: -ENOTSUP without a backend that signals; with one, the card -> host rings get
+ * their irq bit, the fd is the one handed over, ack resets it, disable undoes it all. */
+static void notify(void **state)
+{
+	struct fake *f = *state;
+	static const uint32_t c2h[] = { VRFSEC_ABI_RING_CPL, VRFSEC_ABI_RING_EVENT,
+					VRFSEC_ABI_RING_PUNT };
+	struct vrfsec_dev *dev;
+	uint64_t one = 1;
+	int fd;
+
+	assert_int_equal(fake_open(f, &dev, NULL), 0);
+	assert_int_equal(vrfsec_notify_enable(dev), -ENOTSUP);
+	assert_int_equal(vrfsec_notify_ack(dev), -EBADF);
+	vrfsec_close(dev);
+
+	assert_int_equal(fake_open_notify(f, &dev), 0);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(fake_rd(f, RING_REG(c2h[i], irq)), 0);
+	fd = vrfsec_notify_enable(dev);
+	assert_true(fd >= 0);
+	assert_int_equal(fake_notify_efd, fd);
+	assert_int_equal(vrfsec_notify_enable(dev), fd); /* idempotent */
+	assert_int_equal(fake_notify_calls, 1);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(fake_rd(f, RING_REG(c2h[i], irq)), 1);
+	assert_int_equal(fake_rd(f, RING_REG(VRFSEC_ABI_RING_CMD, irq)), 0);
+	assert_int_equal(vrfsec_notify_ack(dev), 0);
+	assert_int_equal(write(fd, &one, sizeof(one)), 8);
+	assert_int_equal(write(fd, &one, sizeof(one)), 8);
+	assert_int_equal(vrfsec_notify_ack(dev), 2);
+	assert_int_equal(vrfsec_notify_ack(dev), 0);
+	/* re-enabling the rings keeps the bits */
+	vrfsec_disable(dev);
+	assert_int_equal(vrfsec_enable(dev), 0);
+	assert_int_equal(fake_rd(f, RING_REG(VRFSEC_ABI_RING_PUNT, irq)), 1);
+	vrfsec_notify_disable(dev);
+	assert_int_equal(fake_notify_efd, -1);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(fake_rd(f, RING_REG(c2h[i], irq)), 0);
+	assert_int_equal(vrfsec_notify_ack(dev), -EBADF);
+	vrfsec_close(dev);
+}
+
 struct cb_ctx {
 	struct vrfsec_dev *dev;
 	int rc_sync, rc_poll;
@@ -332,6 +414,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(callback_rules, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(snapshot, fake_setup, fake_teardown),
 		cmocka_unit_test_setup_teardown(not_enabled, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(sa_update_entry, fake_setup, fake_teardown),
+		cmocka_unit_test_setup_teardown(notify, fake_setup, fake_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VRFSEC_ABI_VERSION 1u
+#define VRFSEC_ABI_VERSION 2u
 
 #define VRFSEC_ABI_MAGIC 0x56524653u /* ID.MAGIC: 'VRFS' */
 #define VRFSEC_ABI_BAR_SIZE 0x1000u /* bytes of BAR 0 */
@@ -38,7 +38,7 @@
 #define VRFSEC_ABI_OP_NOP 0x0u /* nothing; completes at once */
 #define VRFSEC_ABI_OP_SA_ADD 0x1u /* sa_entry: compile an SA and install its key */
 #define VRFSEC_ABI_OP_SA_DEL 0x2u /* sa_del_entry: remove an SA and wipe its key */
-#define VRFSEC_ABI_OP_SA_UPDATE 0x3u /* sa_entry: change lifetimes, ports, MTU of an existing SA (key and SPI unchanged) */
+#define VRFSEC_ABI_OP_SA_UPDATE 0x3u /* sa_entry: change lifetimes, ports, MTU and (sa_entry.update) outer addresses and MACs of an existing SA; key, SPI, sequence number, IV and replay state unchanged */
 #define VRFSEC_ABI_OP_ROUTE_ADD 0x4u /* route_entry: add or replace a VRF route */
 #define VRFSEC_ABI_OP_ROUTE_DEL 0x5u /* route_entry: remove a VRF route */
 #define VRFSEC_ABI_OP_NH_SET 0x6u /* nh_entry: write a next hop (the outbound switch of a rekey is one NH_SET) */
@@ -66,6 +66,10 @@
 #define VRFSEC_ABI_EVENT_SEQ_NEAR 0x3u /* outbound sequence number within 2^16 of exhaustion (2^32 without ESN) */
 #define VRFSEC_ABI_EVENT_SA_IDLE 0x4u /* inbound SA saw no packet for its idle time: time for DPD */
 #define VRFSEC_ABI_EVENT_TABLE_FULL 0x5u /* a table insert failed for lack of space */
+
+/* sa_entry.update bits: what an SA_UPDATE changes beyond UDP ports, MTU and lifetimes */
+#define VRFSEC_ABI_SA_UPD_ADDR 0x1u /* outer source and destination from the entry (same family as the SA); outbound tunnel mode: the header template moves; inbound: dst is the lookup key (refused with DUP_SPI when another inbound SA has this SPI there) */
+#define VRFSEC_ABI_SA_UPD_ETH 0x2u /* outbound: Ethernet source and destination from the entry (smac, dmac) */
 
 /* card ports */
 #define VRFSEC_ABI_PORT_PUBLIC 0x0u /* IKE and ESP towards customers */
@@ -334,8 +338,10 @@ struct vrfsec_abi_sa_entry {
 	uint64_t hard_packets; /* 240: hard lifetime, packets */
 	uint32_t soft_s; /* 248: soft lifetime, seconds */
 	uint32_t hard_s; /* 252: hard lifetime, seconds */
+	uint32_t update; /* 256: SA_UPDATE: SA_UPD_* bits, other bits refused; SA_ADD ignores it */
+	uint32_t rsvd; /* 260: reserved */
 };
-_Static_assert(sizeof(struct vrfsec_abi_sa_entry) == 256, "sa_entry size");
+_Static_assert(sizeof(struct vrfsec_abi_sa_entry) == 264, "sa_entry size");
 _Static_assert(offsetof(struct vrfsec_abi_sa_entry, idx) == 0, "sa_entry.idx");
 _Static_assert(offsetof(struct vrfsec_abi_sa_entry, dir) == 4, "sa_entry.dir");
 _Static_assert(offsetof(struct vrfsec_abi_sa_entry, mode) == 5, "sa_entry.mode");
@@ -375,6 +381,8 @@ _Static_assert(offsetof(struct vrfsec_abi_sa_entry, soft_packets) == 232, "sa_en
 _Static_assert(offsetof(struct vrfsec_abi_sa_entry, hard_packets) == 240, "sa_entry.hard_packets");
 _Static_assert(offsetof(struct vrfsec_abi_sa_entry, soft_s) == 248, "sa_entry.soft_s");
 _Static_assert(offsetof(struct vrfsec_abi_sa_entry, hard_s) == 252, "sa_entry.hard_s");
+_Static_assert(offsetof(struct vrfsec_abi_sa_entry, update) == 256, "sa_entry.update");
+_Static_assert(offsetof(struct vrfsec_abi_sa_entry, rsvd) == 260, "sa_entry.rsvd");
 
 /* SA_DEL entry */
 struct vrfsec_abi_sa_del_entry {
