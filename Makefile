@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# vrfsec build: `make` builds everything, `make check` runs every test, `make demo` shows the data path.
+# vrfsec build: `make` builds everything, `make check` runs every test, `make demo` runs the aggregator with strongSwan clients (`make demo-datapath`: the data path alone).
 
 BUILD ?= build
 SAN ?= 0

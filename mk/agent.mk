@@ -11,7 +11,15 @@ AGENT_HELPER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out $(AGENT_TEST_SR
 CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/cli/*.c))
 
 PROGS += vrfsecd:host/agent
-PLIBS_vrfsecd := $(DRV_LIB)
+# The IKE library (mk/ike.mk, included after this file: its archive named directly) linked as one
+# object whose only global symbols are the ike_* API: host/ike exports internal helpers without a
+# prefix (child_down, sa_kill, ...), and child_down is also the session layer's.
+AGENT_IKE_LIB := $(BUILD)/obj/host/agent/ike_api.o
+$(AGENT_IKE_LIB): $(BUILD)/lib/libvrfsec_ike.a
+	@mkdir -p $(dir $@)
+	ld -r --whole-archive $< -o $@.tmp
+	objcopy --wildcard --keep-global-symbol='ike_*' $@.tmp $@ && rm -f $@.tmp
+PLIBS_vrfsecd := $(DRV_LIB) $(AGENT_IKE_LIB)
 PLDLIBS_vrfsecd := -lpci $(AGENT_LDLIBS)
 PLDLIBS_vrfsec += -ljansson
 
@@ -19,7 +27,7 @@ all: $(AGENT_TEST_BINS)
 
 # headers of these folders are not in the generic object rule's prerequisites
 $(AGENT_OBJ) $(BUILD)/obj/host/agent/main.o $(AGENT_HELPER_OBJ) \
-	$(AGENT_TEST_SRC:%.c=$(BUILD)/obj/%.o): $(wildcard host/agent/*.h tests/agent/*.h)
+	$(AGENT_TEST_SRC:%.c=$(BUILD)/obj/%.o): $(wildcard host/agent/*.h tests/agent/*.h host/ike/ike.h)
 $(CLI_OBJ): $(wildcard host/cli/*.h)
 $(BUILD)/obj/tests/agent/%.o: CFLAGS += -Ihost/agent
 
@@ -28,10 +36,15 @@ $(AGENT_LIB): $(AGENT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(AGENT_TEST_BINS): $(BUILD)/tests/%: $(BUILD)/obj/tests/agent/%.o $(AGENT_HELPER_OBJ) $(AGENT_LIB) \
-		$(DRV_LIB) $(LIBS)
+		$(AGENT_IKE_LIB) $(DRV_LIB) $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(AGENT_LDLIBS) -lcmocka $(LDLIBS) $(if $(DRV_SRC),-lpci)
 
 .PHONY: agent-test
 agent-test: $(BUILD)/bin/vrfsecd $(BUILD)/bin/vrfsec $(BUILD)/bin/vrfsec-sim
 	tests/agent/agent_test.sh
+
+# The data-path demo without IKE (vrfsec-demo, pcaps, tshark); `make demo` is the aggregator demo.
+.PHONY: demo-datapath
+demo-datapath: deps all
+	@tools/demo-datapath.sh

@@ -87,7 +87,7 @@ step "vectors under valgrind" under_valgrind build/bin/vrfsec-vectors tests/vect
 if [ -x build/bin/vrfsec-diff ]; then
 	step "differential under valgrind (2000 pkts)" under_valgrind build/bin/vrfsec-diff --packets 2000
 fi
-step "demo: pcaps decoded by tshark" env OUT=build/check-demo tools/demo.sh
+step "data-path demo: pcaps decoded by tshark" env OUT=build/check-demo tools/demo-datapath.sh
 if [ -x build/bin/vrfsec-bench ]; then
 	step "benchmark smoke run (no timing verdict)" build/bin/vrfsec-bench --smoke
 	step "ring benchmark smoke run (no timing verdict)" build/bin/vrfsec-bench ring --smoke

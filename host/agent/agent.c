@@ -50,9 +50,14 @@ int agent_start(struct agent *a, const char *conf_path, char *err, size_t n)
 		agent_stop(a);
 		return rc;
 	}
-	log_info("%u vrf%s, %u profile%s from %s; data path on", a->cfg->n_vrfs,
+	rc = ike_glue_start(a, err, n);
+	if (rc) {
+		agent_stop(a);
+		return rc;
+	}
+	log_info("%u vrf%s, %u profile%s from %s; data path on, IKE on UDP %u/%u", a->cfg->n_vrfs,
 		 a->cfg->n_vrfs == 1 ? "" : "s", a->cfg->n_profiles, a->cfg->n_profiles == 1 ? "" : "s",
-		 conf_path);
+		 conf_path, a->cfg->g.ike_port, a->cfg->g.natt_port);
 	snprintf(a->last_reload, sizeof(a->last_reload), "started with %s", conf_path);
 	a->last_reload_ok = true;
 	return 0;
@@ -60,6 +65,7 @@ int agent_start(struct agent *a, const char *conf_path, char *err, size_t n)
 
 void agent_stop(struct agent *a)
 {
+	ike_glue_stop(a);
 	if (a->card.dev) {
 		sess_mgr_fini(&a->sm);
 		handoff_clear(a);

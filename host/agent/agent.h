@@ -8,6 +8,7 @@
 
 #include "card.h"
 #include "config.h"
+#include "ike_glue.h"
 #include "ikeio.h"
 #include "pool.h"
 #include "session.h"
@@ -73,6 +74,7 @@ struct agent {
 	struct ho_vrf *ho;
 	ike_rx_fn ike_rx;
 	void *ike_arg;
+	struct ike_glue *ike;     /* ike_glue.c */
 	int reason_ike, reason_natt_ka, reason_non_ip, reason_local; /* punt reason ids */
 	int epfd, tfd, sfd, lfd;
 	struct ctl_client *clients[CTL_MAX_CLIENTS];

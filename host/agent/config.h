@@ -83,6 +83,8 @@ struct cfg_profile {
 	uint32_t dpd_interval, dpd_timeout; /* seconds */
 	struct cfg_lifetime soft, hard;     /* CHILD SAs */
 	uint32_t ike_lifetime;              /* seconds */
+	struct ident local_id;              /* what we present in IKE_AUTH (type IDENT_ANY: our
+	                                     * public address) */
 	unsigned n_local_ts, n_remote_ts;   /* site-to-site */
 	struct prefix local_ts[CFG_MAX_TS], remote_ts[CFG_MAX_TS];
 	unsigned line;

@@ -98,6 +98,7 @@ static void profile_diff(struct out *o, const struct config *ca, const struct cf
 	PART(a->n_match != b->n_match || memcmp(a->match, b->match, a->n_match * sizeof(*a->match)),
 	     "match");
 	PART(a->auth != b->auth || strcmp(a->ca_file, b->ca_file) || !psk_same, "auth");
+	PART(memcmp(&a->local_id, &b->local_id, sizeof(a->local_id)), "local_id");
 	PART(a->n_pools != b->n_pools || memcmp(a->pools, b->pools, sizeof(a->pools)), "pools");
 	PART(a->n_dns != b->n_dns || memcmp(a->dns, b->dns, sizeof(a->dns)), "dns");
 	PART(a->full_tunnel != b->full_tunnel || a->n_split != b->n_split ||

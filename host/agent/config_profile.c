@@ -331,7 +331,7 @@ static int parse_profile(struct pctx *x, const config_setting_t *s, struct confi
 	static const char *const keys[] = { "name",	 "vrf",		  "match",    "auth",
 					    "pools",	 "dns",		  "split",    "full_tunnel",
 					    "ike_proposals", "esp_proposals", "dpd",  "lifetime",
-					    "local_ts",	 "remote_ts",	  NULL };
+					    "local_ts",	 "remote_ts",	  "local_id", NULL };
 	const config_setting_t *m;
 	const struct cfg_vrf *v;
 	const char *str = NULL;
@@ -401,6 +401,12 @@ static int parse_profile(struct pctx *x, const config_setting_t *s, struct confi
 	}
 	if ((rc = cfg_bool(x, s, "full_tunnel", &p->full_tunnel)) < 0)
 		return rc;
+	if ((rc = cfg_str(x, s, "local_id", &str)) < 0)
+		return rc;
+	if (rc > 0 && (ident_parse(str, &p->local_id) != 0 || p->local_id.type == IDENT_DN))
+		return cfg_fail(x, config_setting_get_member(s, "local_id"),
+				"profile '%s': local_id '%s' is not an address, fqdn: or email: identity",
+				p->name, str);
 	if (p->full_tunnel && p->n_split)
 		return cfg_fail(x, config_setting_get_member(s, "full_tunnel"),
 				"profile '%s': full_tunnel and split exclude each other", p->name);

@@ -12,7 +12,7 @@
 
 struct agent;
 
-struct ike_dgram {
+struct agent_dgram {
 	struct ipaddr src, dst; /* received: peer -> us; sent: us -> peer */
 	uint16_t sport, dport;
 	bool natt;              /* NAT-T port: the non-ESP marker was stripped / is to be added */
@@ -22,13 +22,13 @@ struct ike_dgram {
 };
 
 /* Called for every IKE datagram from the card (from the event loop). */
-typedef void (*ike_rx_fn)(void *arg, const struct ike_dgram *d);
+typedef void (*ike_rx_fn)(void *arg, const struct agent_dgram *d);
 
 void agent_ike_attach(struct agent *a, ike_rx_fn rx, void *arg);
 /* Frame d as Ethernet/IP/UDP (+ non-ESP marker when d->natt) and send it out of the public
  * port towards the next hop's MAC. 0 sent; 1 queued until ARP/ND resolves the next hop;
  * -EMSGSIZE, -ENOBUFS (queue full), -EAFNOSUPPORT (no public address of that family), or the
  * driver's error. d->src may be af 0: our public address of d->dst's family. */
-int agent_ike_send(struct agent *a, const struct ike_dgram *d);
+int agent_ike_send(struct agent *a, const struct agent_dgram *d);
 
 #endif

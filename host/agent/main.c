@@ -134,6 +134,7 @@ static int run(struct agent *a)
 			log_err("card lost: %s", vrfsec_errmsg(a->card.dev));
 			return -ENODEV;
 		}
+		ike_glue_tick(a);
 		if (a->now_ms - last_tick >= TICK_MS) {
 			last_tick = a->now_ms;
 			session_tick(&a->sm, a->now_ms);

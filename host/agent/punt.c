@@ -119,7 +119,7 @@ static void nd_in(struct agent *a, const uint8_t *f, const struct ip_view *v)
 static void ike_in(struct agent *a, const uint8_t *f, const struct ip_view *v)
 {
 	const struct cfg_global *g = &a->cfg->g;
-	struct ike_dgram d;
+	struct agent_dgram d;
 	char s[ADDR_STRLEN];
 
 	if (v->proto != 17 || v->l4_len < 8 || rd16(v->l4 + 4) > v->l4_len || rd16(v->l4 + 4) < 8) {
@@ -199,7 +199,7 @@ void punt_dispatch(struct agent *a, const struct vrfsec_punt *p)
 	}
 }
 
-int agent_ike_send(struct agent *a, const struct ike_dgram *d)
+int agent_ike_send(struct agent *a, const struct agent_dgram *d)
 {
 	const struct cfg_global *g = &a->cfg->g;
 	struct ipaddr src = d->src, nh;

@@ -425,13 +425,13 @@ int child_up(struct session *s, struct child_params *p, uint32_t *child_id)
 	}
 	if ((rc = install_pair(s, c, p)) != 0)
 		goto out;
+	c->id = s->m->next_child_id++; /* before the routes: their "via" names it */
 	if ((rc = nh_point(s, c->nh, VRFSEC_NEXTHOP_SA, c->sa_out)) != 0 ||
 	    (rc = routes_add(s, c)) != 0) {
 		nh_point(s, c->nh, VRFSEC_NEXTHOP_NONE, 0);
 		remove_pair(s, c);
 		goto out;
 	}
-	c->id = s->m->next_child_id++;
 	c->state = CHILD_INSTALLED;
 	c->next = s->children;
 	s->children = c;

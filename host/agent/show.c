@@ -27,6 +27,14 @@ static json_t *jspi(uint32_t spi)
 	return json_string(b);
 }
 
+static json_t *jspi64(uint64_t spi)
+{
+	char b[24];
+
+	snprintf(b, sizeof(b), "%016llx", (unsigned long long)spi);
+	return json_string(b);
+}
+
 static struct vrfsec_snapshot *snap(struct agent *a)
 {
 	struct vrfsec_snapshot *s = NULL;
@@ -72,6 +80,8 @@ json_t *show_sessions(struct agent *a)
 		json_object_set_new(o, "peer_port", json_integer(s->peer_port));
 		json_object_set_new(o, "local", jaddr(&s->local));
 		json_object_set_new(o, "nat_t", json_boolean(s->udp_encap));
+		json_object_set_new(o, "ike_spi_i", jspi64(s->ike_spi_i));
+		json_object_set_new(o, "ike_spi_r", jspi64(s->ike_spi_r));
 		json_object_set_new(o, "virtual_ips", vips);
 		json_object_set_new(o, "uptime_s", json_integer((json_int_t)((a->now_ms - s->created_ms) / 1000)));
 		json_object_set_new(o, "children", ch);
@@ -238,6 +248,7 @@ json_t *show_status(struct agent *a)
 	json_object_set_new(o, "sessions", json_integer(a->sm.n_sessions));
 	json_object_set_new(o, "log_level", json_string(log_level_name(log_level_get())));
 	json_object_set_new(o, "ike_attached", json_boolean(a->ike_rx != NULL));
+	json_object_set_new(o, "ike_sas", json_integer(ike_glue_sa_count(a)));
 	json_object_set_new(o, "last_reload_ok", json_boolean(a->last_reload_ok));
 	json_object_set_new(o, "last_reload", json_string(a->last_reload));
 	return o;

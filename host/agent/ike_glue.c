@@ -1,0 +1,911 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The IKE glue: the IKEv2 library (host/ike) on the card's punt seam, its callbacks mapped to the
+ * profiles, the VRFs' pools and the session layer, and the session layer's hooks (rekey, hard
+ * expiry, DPD, clear) back to IKE.
+ *
+ * Each IKE SA the library authenticates gets a struct gsa, handed to the library as the
+ * profile's user pointer, so every report (vip, child, IKE up) names it; it follows the IKE SA
+ * through IKE rekeys and lives until the library reports the IKE SA down (the library may still
+ * report children of an SA whose session is gone). Calls into the library from the session
+ * hooks are queued and run after the library call in progress returns (ike.h forbids reentry). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agent.h"
+#include "ike.h"
+#include "ike_glue.h"
+#include "log.h"
+
+#define GSA_MAX_CHILD 8
+#define GLUE_QUEUE 256
+#define KEEPALIVE_MS 20000u   /* RFC 3948 4: NAT-T keepalive period */
+#define IDLE_CHECK_MS 1000u   /* how often idle sessions' inbound counters are looked at */
+
+enum work_kind { W_REKEY_CHILD = 1, W_DELETE_CHILD, W_DELETE_IKE, W_DPD };
+
+struct work {
+	uint8_t kind;
+	uint64_t spi;    /* IKE SA (our SPI) */
+	uint32_t spi_in; /* CHILD SA */
+};
+
+struct gchild {
+	uint32_t id, spi_in;
+};
+
+struct gsa {
+	struct ike_glue *g;
+	char profile[CFG_NAME];
+	struct ident peer_id;
+	struct ipaddr peer, local;
+	uint16_t peer_port;
+	bool natt;
+	bool up;
+	uint64_t spi;          /* our SPI of the current IKE SA; 0 until it is up */
+	uint64_t spi_i, spi_r; /* as on the wire (learnt from the peer's messages) */
+	struct session *s;     /* NULL once the session is gone */
+	unsigned n_ch;
+	struct gchild ch[GSA_MAX_CHILD];
+	uint64_t last_rx_ms;   /* any IKE message of this SA from the peer */
+	uint64_t probe_ms;     /* DPD: probe sent at (0: none outstanding) */
+	uint64_t dead_at_ms;   /* DPD: declared dead at, unless the peer speaks first */
+	bool idle;             /* the card reported the inbound SA idle; probes repeat */
+	uint64_t idle_pkts, idle_next_ms;
+	uint64_t ka_next_ms;   /* next NAT-T keepalive */
+	struct gsa *next;
+};
+
+struct ike_glue {
+	struct agent *a;
+	struct ike_ctx *ctx;
+	struct gsa *list;
+	struct work q[GLUE_QUEUE];
+	unsigned qh, qn;
+	uint64_t hdr_spi_i, hdr_spi_r; /* of the datagram being fed to the library */
+	uint64_t idle_check_ms;
+};
+
+/* ---- small conversions ------------------------------------------------------------------ */
+
+static void to_sockaddr(const struct ipaddr *ip, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (ip->af == 6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, ip->a, 16);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, ip->a, 4);
+	}
+}
+
+static uint16_t from_sockaddr(const struct sockaddr *sa, struct ipaddr *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+
+		ip->af = 6;
+		memcpy(ip->a, &s6->sin6_addr, 16);
+		return ntohs(s6->sin6_port);
+	}
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+
+		ip->af = 4;
+		memcpy(ip->a, &s4->sin_addr, 4);
+		return ntohs(s4->sin_port);
+	}
+	return 0;
+}
+
+/* The peer's ID payload as the agent's identity; -EINVAL for kinds profiles cannot match. */
+static int ident_from_ike(const struct ike_id *in, struct ident *out)
+{
+	char buf[IDENT_MAX + 8];
+	const char *kind;
+
+	memset(out, 0, sizeof(*out));
+	switch (in->type) {
+	case IKE_ID_IPV4:
+	case IKE_ID_IPV6:
+		if (in->len != (in->type == IKE_ID_IPV4 ? 4 : 16))
+			return -EINVAL;
+		out->type = IDENT_IP;
+		out->ip.af = in->type == IKE_ID_IPV4 ? 4 : 6;
+		memcpy(out->ip.a, in->data, in->len);
+		return 0;
+	case IKE_ID_FQDN:
+		kind = "fqdn";
+		break;
+	case IKE_ID_RFC822:
+		kind = "email";
+		break;
+	default: /* DN and key ids: certificate profiles are not supported yet */
+		return -EINVAL;
+	}
+	if (!in->len || in->len >= IDENT_MAX)
+		return -EINVAL;
+	for (unsigned i = 0; i < in->len; i++)
+		if (in->data[i] <= ' ' || in->data[i] >= 0x7f)
+			return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s:%.*s", kind, (int)in->len, (const char *)in->data);
+	return ident_parse(buf, out);
+}
+
+static void ident_to_ike(const struct ident *in, struct ike_id *out)
+{
+	size_t n;
+
+	memset(out, 0, sizeof(*out));
+	if (in->type == IDENT_IP) {
+		out->type = in->ip.af == 6 ? IKE_ID_IPV6 : IKE_ID_IPV4;
+		out->len = (uint16_t)addr_len(in->ip.af);
+		memcpy(out->data, in->ip.a, out->len);
+		return;
+	}
+	out->type = in->type == IDENT_EMAIL ? IKE_ID_RFC822 : IKE_ID_FQDN;
+	n = strnlen(in->s, IKE_MAX_ID);
+	out->len = (uint16_t)n;
+	memcpy(out->data, in->s, n);
+}
+
+static void prefix_to_ts(const struct prefix *p, struct ike_ts *t)
+{
+	unsigned n = addr_len(p->addr.af);
+
+	memset(t, 0, sizeof(*t));
+	t->type = p->addr.af == 6 ? IKE_TS_IPV6 : IKE_TS_IPV4;
+	t->port_hi = 0xffff;
+	for (unsigned i = 0; i < n; i++) {
+		unsigned bits = p->plen > i * 8 ? p->plen - i * 8 : 0;
+		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff00 >> bits);
+
+		t->start[i] = p->addr.a[i] & mask;
+		t->end[i] = (uint8_t)(p->addr.a[i] | (uint8_t)~mask);
+	}
+}
+
+/* A selector range as a prefix; -ERANGE when it is not one (the card checks prefixes). */
+static int ts_to_prefix(const struct ike_ts *t, struct prefix *p)
+{
+	unsigned n = t->type == IKE_TS_IPV6 ? 16 : 4, plen = 0, i = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->addr.af = t->type == IKE_TS_IPV6 ? 6 : 4;
+	for (; i < n && t->start[i] == t->end[i]; i++)
+		plen += 8;
+	if (i < n) {
+		uint8_t x = t->start[i] ^ t->end[i];
+		unsigned b = 0;
+
+		while (b < 8 && !(x & (0x80 >> b)))
+			b++;
+		/* the differing tail must be start 0..0 / end 1..1 */
+		if ((t->start[i] & (0xff >> b)) || (t->end[i] | (0xff00 >> b)) != 0xff)
+			return -ERANGE;
+		for (unsigned k = i + 1; k < n; k++)
+			if (t->start[k] || t->end[k] != 0xff)
+				return -ERANGE;
+		plen += b;
+	}
+	memcpy(p->addr.a, t->start, n);
+	p->plen = (uint8_t)plen;
+	return 0;
+}
+
+static uint16_t prf_id(uint16_t bits)
+{
+	return bits == 512 ? IKE_PRF_HMAC_SHA2_512 : bits == 384 ? IKE_PRF_HMAC_SHA2_384
+								 : IKE_PRF_HMAC_SHA2_256;
+}
+
+static struct ike_ike_prop ike_prop(const struct cfg_proposal *p)
+{
+	return (struct ike_ike_prop){ IKE_ENCR_AES_GCM_16, p->enc_bits, prf_id(p->prf), p->dh };
+}
+
+/* ---- work queue ------------------------------------------------------------------------- */
+
+static void queue(struct ike_glue *g, uint8_t kind, uint64_t spi, uint32_t spi_in)
+{
+	if (g->qn == GLUE_QUEUE) {
+		log_err("ike: work queue full; dropping a request (kind %u)", kind);
+		return;
+	}
+	g->q[(g->qh + g->qn++) % GLUE_QUEUE] = (struct work){ kind, spi, spi_in };
+}
+
+static void drain(struct ike_glue *g)
+{
+	uint64_t now = agent_now_ms();
+
+	while (g->qn) {
+		struct work w = g->q[g->qh];
+		int rc;
+
+		g->qh = (g->qh + 1) % GLUE_QUEUE;
+		g->qn--;
+		switch (w.kind) {
+		case W_REKEY_CHILD:
+			rc = ike_sa_rekey_child(g->ctx, w.spi_in, now);
+			break;
+		case W_DELETE_CHILD:
+			rc = ike_sa_delete_child(g->ctx, w.spi_in, now);
+			break;
+		case W_DELETE_IKE:
+			rc = ike_sa_delete(g->ctx, w.spi, now);
+			break;
+		default:
+			rc = ike_sa_dpd(g->ctx, w.spi, now);
+			break;
+		}
+		if (rc)
+			log_debug("ike: request %u (IKE SA %016llx, child 0x%08x): %s", w.kind,
+				  (unsigned long long)w.spi, w.spi_in, strerror(-rc));
+	}
+}
+
+/* ---- the IKE SA records ----------------------------------------------------------------- */
+
+static void gsa_free(struct ike_glue *g, struct gsa *x)
+{
+	for (struct gsa **pp = &g->list; *pp; pp = &(*pp)->next)
+		if (*pp == x) {
+			*pp = x->next;
+			break;
+		}
+	free(x);
+}
+
+static void gsa_session_down(struct gsa *x)
+{
+	if (x->s) {
+		session_down(x->s);
+		x->s = NULL;
+	}
+	x->n_ch = 0;
+}
+
+/* The session of an IKE SA, made when first needed (a VIP lease, IKE up or the first child). */
+static struct session *gsa_session(struct gsa *x)
+{
+	struct session_params p = { 0 };
+	int rc;
+
+	if (x->s)
+		return x->s;
+	p.profile = x->profile;
+	p.peer_id = x->peer_id;
+	p.peer = x->peer;
+	p.peer_port = x->peer_port;
+	p.local = x->local;
+	p.udp_encap = x->natt;
+	p.ike_spi_i = x->spi_i;
+	p.ike_spi_r = x->spi_r;
+	p.ike = x;
+	rc = session_create(&x->g->a->sm, &p, &x->s);
+	if (rc) {
+		log_err("ike: no session for profile %s: %s", x->profile, strerror(-rc));
+		x->s = NULL;
+	}
+	return x->s;
+}
+
+static struct gchild *gchild_by_spi(struct gsa *x, uint32_t spi_in)
+{
+	for (unsigned i = 0; i < x->n_ch; i++)
+		if (x->ch[i].spi_in == spi_in)
+			return &x->ch[i];
+	return NULL;
+}
+
+static struct gchild *gchild_by_id(struct gsa *x, uint32_t id)
+{
+	for (unsigned i = 0; i < x->n_ch; i++)
+		if (x->ch[i].id == id)
+			return &x->ch[i];
+	return NULL;
+}
+
+static void gchild_del(struct gsa *x, struct gchild *c)
+{
+	*c = x->ch[--x->n_ch];
+}
+
+static void gchild_add(struct gsa *x, uint32_t id, uint32_t spi_in)
+{
+	if (x->n_ch == GSA_MAX_CHILD) {
+		/* the oldest entries belong to pairs long gone (grace periods are short) */
+		memmove(x->ch, x->ch + 1, sizeof(x->ch[0]) * (GSA_MAX_CHILD - 1));
+		x->n_ch--;
+	}
+	x->ch[x->n_ch++] = (struct gchild){ id, spi_in };
+}
+
+/* ---- library callbacks ------------------------------------------------------------------ */
+
+static int cb_send(void *user, const struct ike_dgram *d)
+{
+	struct ike_glue *g = user;
+	struct agent_dgram o = { 0 };
+	int rc;
+
+	o.sport = from_sockaddr(d->local, &o.src);
+	o.dport = from_sockaddr(d->remote, &o.dst);
+	o.natt = d->natt;
+	o.msg = d->data;
+	o.len = (uint32_t)d->len;
+	rc = agent_ike_send(g->a, &o);
+	return rc < 0 ? rc : 0;
+}
+
+static int cb_get_profile(void *user, const struct ike_id *peer, const struct ike_id *hint,
+			  const struct sockaddr *local, const struct sockaddr *remote,
+			  struct ike_profile *out)
+{
+	struct ike_glue *g = user;
+	const struct config *cfg = g->a->cfg;
+	const struct cfg_profile *p;
+	const struct cfg_psk *psk;
+	struct ident id;
+	struct gsa *x;
+	char ids[IDENT_MAX + 8], ra[ADDR_STRLEN];
+	struct ipaddr rip;
+	uint16_t rport = from_sockaddr(remote, &rip);
+	unsigned n;
+
+	(void)hint;
+	addr_str(&rip, ra, sizeof(ra));
+	if (ident_from_ike(peer, &id) != 0) {
+		ike_id_str(peer, ids, sizeof(ids));
+		log_warn("ike: %s:%u presents identity %s, which no profile can match (certificates are not supported yet)",
+			 ra, rport, ids);
+		return -ENOENT;
+	}
+	ident_str(&id, ids, sizeof(ids));
+	p = config_match_profile(cfg, &id, NULL);
+	if (!p) {
+		log_warn("ike: no profile matches %s from %s:%u", ids, ra, rport);
+		return -ENOENT;
+	}
+	if (p->auth != CFG_AUTH_PSK) {
+		log_warn("ike: profile %s for %s wants certificates, which are not supported yet", p->name, ids);
+		return -ENOENT;
+	}
+	psk = config_psk_for(p, &id);
+	if (!psk || !psk->len || psk->len > IKE_MAX_PSK) {
+		log_warn("ike: profile %s has no usable pre-shared key for %s", p->name, ids);
+		return -ENOENT;
+	}
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	x->g = g;
+	snprintf(x->profile, sizeof(x->profile), "%s", p->name);
+	x->peer_id = id;
+	x->peer = rip;
+	x->peer_port = rport;
+	x->natt = from_sockaddr(local, &x->local) == g->a->cfg->g.natt_port;
+	x->spi_i = g->hdr_spi_i;
+	x->spi_r = g->hdr_spi_r;
+	x->next = g->list;
+	g->list = x;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", p->name);
+	out->user = x;
+	if (p->local_id.type != IDENT_ANY) {
+		ident_to_ike(&p->local_id, &out->local_id);
+	} else {
+		struct ident me = { .type = IDENT_IP, .ip = x->local };
+
+		ident_to_ike(&me, &out->local_id);
+	}
+	memcpy(out->psk, psk->secret, psk->len);
+	out->psk_len = (uint16_t)psk->len;
+	for (unsigned i = 0; i < p->n_ike && out->n_ike < IKE_MAX_PROPS; i++)
+		out->ike[out->n_ike++] = ike_prop(&p->ike[i]);
+	for (unsigned i = 0; i < p->n_esp && out->n_esp < IKE_MAX_PROPS; i++)
+		out->esp[out->n_esp++] = (struct ike_esp_prop){ IKE_ENCR_AES_GCM_16, p->esp[i].enc_bits,
+								 p->esp[i].esn, p->esp[i].dh };
+	if (p->n_pools) {
+		/* remote access: the peer's side is its virtual IP, ours the split or everything */
+		out->remote_ts_dynamic = 1;
+		out->give_vip = 1;
+		if (p->full_tunnel) {
+			struct prefix all = { .addr = { .af = 4 } };
+
+			prefix_to_ts(&all, &out->local_ts[out->n_local_ts++]);
+		}
+		n = p->n_split < IKE_MAX_TS ? p->n_split : IKE_MAX_TS;
+		if (p->n_split > IKE_MAX_TS)
+			log_warn("ike: profile %s: only the first %u split prefixes go into traffic selectors",
+				 p->name, IKE_MAX_TS);
+		for (unsigned i = 0; i < n; i++)
+			prefix_to_ts(&p->split[i], &out->local_ts[out->n_local_ts++]);
+	} else {
+		for (unsigned i = 0; i < p->n_local_ts; i++)
+			prefix_to_ts(&p->local_ts[i], &out->local_ts[out->n_local_ts++]);
+		for (unsigned i = 0; i < p->n_remote_ts; i++)
+			prefix_to_ts(&p->remote_ts[i], &out->remote_ts[out->n_remote_ts++]);
+	}
+	/* CHILD SA lifetimes are the card's (soft event -> rekey); DPD is driven from here */
+	out->ike_rekey_s = p->ike_lifetime;
+	out->child_rekey_s = 0;
+	out->dpd_s = 0;
+	log_debug("ike: %s from %s:%u matches profile %s (vrf %s)", ids, ra, rport, p->name,
+		  profile_vrf(cfg, p)->name);
+	return 0;
+}
+
+static int cb_vip_acquire(void *user, void *pu, const struct ike_id *peer, struct ike_vip *out)
+{
+	struct gsa *x = pu;
+	struct session *s = gsa_session(x);
+	struct ipaddr got;
+	int rc;
+
+	(void)user;
+	(void)peer;
+	if (!s)
+		return -ENOMEM;
+	rc = session_lease_vip(s, 4, NULL, &got);
+	if (rc) {
+		log_warn("session %u: no virtual IP in vrf %s: %s", s->id, s->vrf_name, strerror(-rc));
+		return rc;
+	}
+	memset(out, 0, sizeof(*out));
+	memcpy(out->addr, got.a, 4);
+	for (unsigned i = 0; i < s->prof->n_dns && out->n_dns < 2; i++)
+		if (s->prof->dns[i].af == 4)
+			memcpy(out->dns[out->n_dns++], s->prof->dns[i].a, 4);
+	return 0;
+}
+
+static void cb_vip_release(void *user, void *pu, const struct ike_vip *vip)
+{
+	/* the lease belongs to the session and goes with it (session_down) */
+	(void)user;
+	(void)pu;
+	(void)vip;
+}
+
+static void child_params_fill(const struct ike_child_info *c, struct child_params *p)
+{
+	struct prefix pf;
+
+	memset(p, 0, sizeof(*p));
+	p->spi_in = c->spi_in;
+	p->spi_out = c->spi_out;
+	p->in.key_len = p->out.key_len = (uint8_t)(c->key_bits / 8);
+	memcpy(p->in.key, c->key_in, p->in.key_len);
+	memcpy(p->in.salt, c->salt_in, 4);
+	memcpy(p->out.key, c->key_out, p->out.key_len);
+	memcpy(p->out.salt, c->salt_out, 4);
+	p->esn = c->esn;
+	for (unsigned i = 0; i < c->n_remote_ts && p->n_remote < CFG_MAX_TS; i++)
+		if (ts_to_prefix(&c->remote_ts[i], &pf) == 0)
+			p->remote[p->n_remote++] = pf;
+	for (unsigned i = 0; i < c->n_local_ts && p->n_local < CFG_MAX_TS; i++)
+		if (ts_to_prefix(&c->local_ts[i], &pf) == 0)
+			p->local[p->n_local++] = pf;
+}
+
+static void cb_child_up(void *user, const struct ike_child_info *c)
+{
+	struct ike_glue *g = user;
+	struct gsa *x = c->profile_user;
+	struct session *s = x ? gsa_session(x) : NULL;
+	struct child_params p;
+	struct ipaddr peer;
+	uint16_t port;
+	uint32_t id = 0;
+	struct gchild *old;
+	int rc;
+
+	if (!s) {
+		queue(g, W_DELETE_CHILD, 0, c->spi_in);
+		return;
+	}
+	port = from_sockaddr((const struct sockaddr *)&c->remote, &peer);
+	if (!s->children) {
+		/* nothing on the card yet: take the addresses as negotiated */
+		s->peer = peer;
+		s->peer_port = port;
+		s->udp_encap = c->udp_encap;
+		s->local_port = c->udp_encap ? s->cfg->g.natt_port : s->cfg->g.ike_port;
+	} else if (!addr_eq(&peer, &s->peer) || port != s->peer_port) {
+		session_peer_moved(s, &peer, port);
+	}
+	child_params_fill(c, &p);
+	old = c->rekeys_spi_in ? gchild_by_spi(x, c->rekeys_spi_in) : NULL;
+	if (old && session_child(s, old->id)) {
+		rc = child_rekey(s, old->id, &p, &id); /* wipes p's keys */
+	} else {
+		if (c->rekeys_spi_in)
+			log_info("session %u: rekeyed child 0x%08x is not on the card any more; installing anew",
+				 s->id, c->rekeys_spi_in);
+		rc = child_up(s, &p, &id);
+	}
+	explicit_bzero(&p, sizeof(p));
+	if (rc) {
+		log_err("session %u: CHILD SA in 0x%08x out 0x%08x not installed: %s; deleting it",
+			s->id, c->spi_in, c->spi_out, strerror(-rc));
+		queue(g, W_DELETE_CHILD, 0, c->spi_in);
+		return;
+	}
+	gchild_add(x, id, c->spi_in);
+}
+
+static void cb_child_down(void *user, const struct ike_child_info *c, enum ike_down_reason why)
+{
+	struct gsa *x = c->profile_user;
+	struct gchild *gc = x ? gchild_by_spi(x, c->spi_in) : NULL;
+	struct child *ch;
+
+	(void)user;
+	if (!gc)
+		return;
+	ch = x->s ? session_child(x->s, gc->id) : NULL;
+	/* a rekeyed pair is already draining: the session layer removes it after the grace */
+	if (ch && !(why == IKE_DOWN_REKEYED && ch->state == CHILD_DRAINING))
+		child_down(x->s, gc->id);
+	gchild_del(x, gc);
+}
+
+static void cb_ike_up(void *user, uint64_t spi, uint64_t old_spi, const struct ike_id *peer, void *pu)
+{
+	struct gsa *x = pu;
+	struct session *s;
+
+	(void)user;
+	(void)peer;
+	if (!x)
+		return;
+	x->up = true;
+	x->spi = spi;
+	x->last_rx_ms = agent_now_ms();
+	x->probe_ms = x->dead_at_ms = 0;
+	if (old_spi) {
+		/* the peer's half of the new SPI pair shows up in its next message */
+		if (x->spi_r == old_spi)
+			x->spi_r = spi, x->spi_i = 0;
+		else
+			x->spi_i = spi, x->spi_r = 0;
+	}
+	s = gsa_session(x);
+	if (s) {
+		s->ike_spi_i = x->spi_i;
+		s->ike_spi_r = x->spi_r;
+		if (old_spi)
+			log_info("session %u: IKE SA rekeyed (%016llx -> %016llx)", s->id,
+				 (unsigned long long)old_spi, (unsigned long long)spi);
+	}
+}
+
+static void cb_ike_down(void *user, uint64_t spi, enum ike_down_reason why)
+{
+	struct ike_glue *g = user;
+	static const char *const reasons[] = { "?", "deleted by us", "deleted by the peer", "rekeyed",
+					       "timeout", "authentication failed", "negotiation failed",
+					       "shutdown" };
+
+	if (why == IKE_DOWN_REKEYED)
+		return; /* the record moved on to the new IKE SA */
+	for (struct gsa *x = g->list; x; x = x->next)
+		if (x->up && x->spi == spi) {
+			if (x->s)
+				log_info("session %u: IKE SA %016llx down (%s)", x->s->id,
+					 (unsigned long long)spi,
+					 (unsigned)why < sizeof(reasons) / sizeof(reasons[0]) ? reasons[why] : "?");
+			gsa_session_down(x);
+			gsa_free(g, x);
+			return;
+		}
+}
+
+static void cb_log(void *user, int level, const char *msg)
+{
+	(void)user;
+	log_msg(level <= 0 ? LOG_LVL_ERR : level == 1 ? LOG_LVL_INFO : LOG_LVL_DEBUG, "ike: %s", msg);
+}
+
+/* Records that no IKE SA reports for: authentication or negotiation failed inside the call. */
+static void sweep_pending(struct ike_glue *g)
+{
+	for (struct gsa *x = g->list, *nx; x; x = nx) {
+		nx = x->next;
+		if (!x->up) {
+			gsa_session_down(x);
+			gsa_free(g, x);
+		}
+	}
+}
+
+/* ---- the datagram seam ------------------------------------------------------------------ */
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void rx(void *arg, const struct agent_dgram *d)
+{
+	struct ike_glue *g = arg;
+	struct sockaddr_storage l, r;
+	struct ike_dgram in;
+	uint64_t now = agent_now_ms();
+	int rc;
+
+	to_sockaddr(&d->dst, d->dport, &l);
+	to_sockaddr(&d->src, d->sport, &r);
+	in = (struct ike_dgram){ (const struct sockaddr *)&l, (const struct sockaddr *)&r, d->msg,
+				 d->len, d->natt };
+	g->hdr_spi_i = get64(d->msg);
+	g->hdr_spi_r = get64(d->msg + 8);
+	rc = ike_ctx_input(g->ctx, &in, now);
+	if (rc == 0)
+		for (struct gsa *x = g->list; x; x = x->next)
+			if (x->up && (x->spi == g->hdr_spi_i || x->spi == g->hdr_spi_r)) {
+				/* liveness for DPD, and the SPI pair as on the wire */
+				x->last_rx_ms = now;
+				x->spi_i = g->hdr_spi_i;
+				x->spi_r = g->hdr_spi_r;
+				if (x->s) {
+					x->s->ike_spi_i = x->spi_i;
+					x->s->ike_spi_r = x->spi_r;
+				}
+				break;
+			}
+	sweep_pending(g);
+	drain(g);
+}
+
+/* ---- session hooks ---------------------------------------------------------------------- */
+
+static void hook_rekey(void *arg, struct session *s, uint32_t child_id, enum rekey_reason why)
+{
+	struct ike_glue *g = arg;
+	struct child *c = session_child(s, child_id);
+
+	(void)why;
+	if (c)
+		queue(g, W_REKEY_CHILD, 0, c->spi_in);
+}
+
+static void hook_expired(void *arg, struct session *s, uint32_t child_id)
+{
+	struct ike_glue *g = arg;
+	struct gsa *x = s->ike;
+	struct gchild *gc = x ? gchild_by_id(x, child_id) : NULL;
+
+	if (gc) {
+		queue(g, W_DELETE_CHILD, 0, gc->spi_in);
+		gchild_del(x, gc);
+	}
+}
+
+static void dpd_probe(struct ike_glue *g, struct gsa *x, uint64_t now)
+{
+	const struct cfg_profile *p = x->s->prof;
+
+	if (!p->dpd_interval)
+		return;
+	queue(g, W_DPD, x->spi, 0);
+	if (!x->probe_ms) {
+		x->probe_ms = now;
+		x->dead_at_ms = now + 1000ull * p->dpd_timeout;
+	}
+	x->idle_next_ms = now + 1000ull * p->dpd_interval;
+}
+
+static void hook_dpd(void *arg, struct session *s)
+{
+	struct ike_glue *g = arg;
+	struct gsa *x = s->ike;
+
+	if (!x || !x->up || !x->s)
+		return;
+	x->idle = true;
+	x->idle_pkts = UINT64_MAX;
+	log_debug("session %u: inbound idle, DPD probe", s->id);
+	dpd_probe(g, x, agent_now_ms());
+}
+
+static void hook_clearing(void *arg, struct session *s)
+{
+	struct ike_glue *g = arg;
+	struct gsa *x = s->ike;
+
+	if (!x)
+		return;
+	if (x->up)
+		queue(g, W_DELETE_IKE, x->spi, 0);
+	x->s = NULL; /* the session layer frees it right after this */
+	x->n_ch = 0;
+}
+
+/* ---- timers ----------------------------------------------------------------------------- */
+
+static void keepalive(struct ike_glue *g, struct gsa *x)
+{
+	static const uint8_t ka = 0xff;
+	struct agent_dgram d = { 0 };
+
+	d.src = x->s->local;
+	d.dst = x->s->peer;
+	d.sport = g->a->cfg->g.natt_port;
+	d.dport = x->s->peer_port;
+	d.msg = &ka;
+	d.len = 1;
+	agent_ike_send(g->a, &d);
+}
+
+/* Sessions marked idle: traffic on any inbound SA ends the idleness, else probe again. */
+static void idle_check(struct ike_glue *g, uint64_t now)
+{
+	struct vrfsec_snapshot *sn = NULL;
+	bool any = false;
+
+	for (struct gsa *x = g->list; x && !any; x = x->next)
+		any = x->idle && x->s;
+	if (!any || now < g->idle_check_ms)
+		return;
+	g->idle_check_ms = now + IDLE_CHECK_MS;
+	if (vrfsec_snapshot_read(g->a->card.dev, &sn) != 0)
+		return;
+	for (struct gsa *x = g->list; x; x = x->next) {
+		uint64_t pk = 0;
+
+		if (!x->idle || !x->s)
+			continue;
+		for (struct child *c = x->s->children; c; c = c->next)
+			if (c->sa_in < sn->n_sa)
+				pk += sn->sa[c->sa_in].packets;
+		if (x->idle_pkts == UINT64_MAX) {
+			x->idle_pkts = pk;
+		} else if (pk != x->idle_pkts) {
+			x->idle = false;
+		} else if (!x->probe_ms && now >= x->idle_next_ms) {
+			dpd_probe(g, x, now);
+		}
+	}
+	vrfsec_snapshot_free(sn);
+}
+
+void ike_glue_tick(struct agent *a)
+{
+	struct ike_glue *g = a->ike;
+	uint64_t now = agent_now_ms();
+
+	if (!g)
+		return;
+	if (ike_ctx_next_timer(g->ctx) <= now)
+		ike_ctx_tick(g->ctx, now);
+	for (struct gsa *x = g->list, *nx; x; x = nx) {
+		nx = x->next;
+		if (!x->up || !x->s)
+			continue;
+		if (x->probe_ms && x->last_rx_ms >= x->probe_ms) {
+			x->probe_ms = x->dead_at_ms = 0; /* answered */
+		} else if (x->probe_ms && now >= x->dead_at_ms) {
+			log_info("session %u: peer %s dead (no answer to DPD for %u s); removing the session",
+				 x->s->id, x->s->peer_id.s[0] ? x->s->peer_id.s : "(address id)",
+				 x->s->prof->dpd_timeout);
+			gsa_session_down(x);
+			x->probe_ms = x->dead_at_ms = 0;
+			queue(g, W_DELETE_IKE, x->spi, 0);
+			continue;
+		}
+		if (x->s->udp_encap && now >= x->ka_next_ms) {
+			if (x->ka_next_ms)
+				keepalive(g, x);
+			x->ka_next_ms = now + KEEPALIVE_MS;
+		}
+	}
+	idle_check(g, now);
+	drain(g);
+}
+
+/* ---- start and stop --------------------------------------------------------------------- */
+
+int ike_glue_start(struct agent *a, char *err, size_t n)
+{
+	struct ike_config c;
+	struct ike_glue *g;
+	struct session_hooks h;
+	int rc;
+
+	g = calloc(1, sizeof(*g));
+	if (!g) {
+		snprintf(err, n, "ike: out of memory");
+		return -ENOMEM;
+	}
+	g->a = a;
+	memset(&c, 0, sizeof(c));
+	c.cb = (struct ike_callbacks){ .user = g,
+				       .send = cb_send,
+				       .get_profile = cb_get_profile,
+				       .vip_acquire = cb_vip_acquire,
+				       .vip_release = cb_vip_release,
+				       .child_up = cb_child_up,
+				       .child_down = cb_child_down,
+				       .ike_up = cb_ike_up,
+				       .ike_down = cb_ike_down,
+				       .log = cb_log };
+	c.port = a->cfg->g.ike_port;
+	c.natt_port = a->cfg->g.natt_port;
+	/* IKE_SA_INIT comes before the identity: accept what any profile accepts */
+	for (unsigned i = 0; i < a->cfg->n_profiles; i++)
+		for (unsigned k = 0; k < a->cfg->profiles[i].n_ike; k++) {
+			struct ike_ike_prop p = ike_prop(&a->cfg->profiles[i].ike[k]);
+			bool dup = false;
+
+			for (unsigned j = 0; j < c.n_ike; j++)
+				dup |= !memcmp(&c.ike[j], &p, sizeof(p));
+			if (!dup && c.n_ike < IKE_MAX_PROPS)
+				c.ike[c.n_ike++] = p;
+		}
+	if (!c.n_ike) {
+		c.ike[c.n_ike++] = (struct ike_ike_prop){ IKE_ENCR_AES_GCM_16, 256, IKE_PRF_HMAC_SHA2_384,
+							  IKE_DH_ECP384 };
+		c.ike[c.n_ike++] = (struct ike_ike_prop){ IKE_ENCR_AES_GCM_16, 128, IKE_PRF_HMAC_SHA2_256,
+							  IKE_DH_ECP256 };
+	}
+	c.cookie_threshold = 1000;
+	c.log_level = log_level_get() >= LOG_LVL_DEBUG ? 2 : 1;
+	rc = ike_ctx_create(&c, &g->ctx);
+	explicit_bzero(&c, sizeof(c));
+	if (rc) {
+		snprintf(err, n, "ike: context: %s", strerror(-rc));
+		free(g);
+		return rc;
+	}
+	a->ike = g;
+	h = (struct session_hooks){ .arg = g,
+				    .rekey_child = hook_rekey,
+				    .child_expired = hook_expired,
+				    .dpd_probe = hook_dpd,
+				    .clearing = hook_clearing };
+	sess_mgr_set_hooks(&a->sm, &h);
+	agent_ike_attach(a, rx, g);
+	return 0;
+}
+
+void ike_glue_stop(struct agent *a)
+{
+	struct ike_glue *g = a->ike;
+
+	if (!g)
+		return;
+	agent_ike_attach(a, NULL, NULL);
+	sess_mgr_set_hooks(&a->sm, &(struct session_hooks){ 0 });
+	/* silently: sessions are removed from the card by sess_mgr_fini right after */
+	ike_ctx_destroy(g->ctx);
+	while (g->list) {
+		g->list->s = NULL;
+		gsa_free(g, g->list);
+	}
+	free(g);
+	a->ike = NULL;
+}
+
+unsigned ike_glue_sa_count(const struct agent *a)
+{
+	return a->ike ? ike_ctx_sa_count(a->ike->ctx) : 0;
+}

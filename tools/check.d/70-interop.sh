@@ -1,0 +1,3 @@
+# vrfsecd with real peers (tests/interop): strongSwan clients in namespaces, the simulated card, the
+# far PE; remote access, two VRFs with the same addresses, NAT-T, rekeys under a ping flood, DPD.
+step "interop: vrfsecd + strongSwan clients (netns)" tests/interop/interop.sh
