@@ -110,7 +110,27 @@ struct ike_profile {
 	uint32_t ike_rekey_s, child_rekey_s; /* 0: never rekey on our own */
 	uint32_t dpd_s;                      /* 0: no liveness checks; else after this idle time */
 	uint16_t remote_natt_port;           /* initiator: the peer's NAT-T port (0: 4500) */
+	/* Certificate authentication (RFC 7296 2.15, RFC 7427). All zero: PSK both ways, as before. */
+	uint8_t auth_local;                  /* how we prove our identity: IKE_AUTHN_PSK / _PUBKEY */
+	uint8_t auth_remote;                 /* how the peer must prove its identity */
+	uint8_t send_cert;                   /* IKE_SEND_CERT_IFASKED (0) / _ALWAYS / _NEVER */
+	uint8_t rsa_pss;                     /* sign with RSASSA-PSS instead of PKCS#1 v1.5 (RSA keys) */
+	/* Our certificate, key and trust anchors (ike_creds_load); NULL: the context's cfg.creds.
+	 * The library holds its own reference for as long as an SA uses the profile. */
+	struct ike_creds *creds;
+	/* With auth_remote = PUBKEY the peer's ID must be certified by its certificate (ID_DER_ASN1_DN
+	 * equal to the subject; FQDN, RFC822 or IP address in subjectAltName) and the certificate must
+	 * chain to a trust anchor of creds (X509_verify_cert, intermediates from further CERT
+	 * payloads). remote_id (type != 0) must then equal the peer's ID in both roles;
+	 * remote_id_suffix = 1 accepts instead any ID of remote_id's type that ends with remote_id's
+	 * data (say ".example.net" or "@example.net"). */
+	uint8_t remote_id_suffix;
 };
+
+/* Authentication methods of a profile side. */
+enum { IKE_AUTHN_PSK = 0, IKE_AUTHN_PUBKEY = 1 };
+/* When we send our CERT payloads (and the intermediates of creds after it). */
+enum { IKE_SEND_CERT_IFASKED = 0, IKE_SEND_CERT_ALWAYS = 1, IKE_SEND_CERT_NEVER = 2 };
 
 /* A virtual IP lease (IPv4 only for now). */
 struct ike_vip {
@@ -184,19 +204,45 @@ struct ike_callbacks {
 	void (*ike_down)(void *user, uint64_t spi, enum ike_down_reason why);
 	/* Log line without key material; level 0 error .. 3 debug. Optional. */
 	void (*log)(void *user, int level, const char *msg);
+	/* Certificate authentication: the peer's end-entity certificate (DER) passed the chain and
+	 * identity checks; return 0 to accept it, -errno to refuse (AUTHENTICATION_FAILED), e.g.
+	 * for a revoked serial. Optional. */
+	int (*peer_cert)(void *user, void *profile_user, const struct ike_id *peer,
+			 const uint8_t *der, size_t len);
 };
 
 /*
- * Certificate authentication: the planned hook (NOT IMPLEMENTED yet; only PSK, method 2, works).
- * A profile will name auth = IKE_AUTH_PUBKEY and the library will call, with OpenSSL underneath:
- *   int (*auth_sign)(void *user, void *profile_user, const uint8_t *octets, size_t len,
- *                    uint8_t *method, uint8_t *sig, size_t cap);           // our AUTH (RFC 7427)
- *   int (*auth_verify)(void *user, void *profile_user, const struct ike_id *peer,
- *                      const uint8_t *cert_der, size_t cert_len,           // peer's CERT payload
- *                      const uint8_t *octets, size_t len, uint8_t method,
- *                      const uint8_t *sig, size_t sig_len);                // X509 verify vs CA
- * The signed octets are the same as for PSK (2.15); the codec already carries CERT/CERTREQ.
+ * Credentials for certificate authentication
+ * ------------------------------------------
+ * One struct ike_creds holds our end-entity certificate with its private key, the intermediates
+ * we send after it, and the trust anchors we verify peers against (an OpenSSL X509_STORE).
+ * Profiles and the config point at it; it is reference counted (the library takes its own
+ * references), immutable after loading, and single-threaded like the context.
+ * Signatures: RFC 7427 (AUTH method 14) when the peer announced SIGNATURE_HASH_ALGORITHMS:
+ * RSA PKCS#1 v1.5 or PSS with SHA-256/384/512, ECDSA P-256/P-384/P-521, Ed25519; without the
+ * announcement ECDSA falls back to methods 9/10/11 (RFC 4754) and RSA / Ed25519 are refused.
  */
+struct ike_creds;
+/* Every item is a file (PEM or DER) or, when the file pointer is NULL, an in-memory blob. */
+struct ike_creds_params {
+	const char *cert_file;  /* our certificate; NULL with no blob: verify-only credentials */
+	const char *key_file;   /* its private key (RSA, EC or Ed25519; not encrypted) */
+	const char *chain_file; /* intermediates sent after our certificate (PEM, any number) */
+	const char *ca_file;    /* trust anchors (PEM, any number; or one DER certificate) */
+	const uint8_t *cert, *key, *chain, *ca;
+	size_t cert_len, key_len, chain_len, ca_len;
+};
+/* Load credentials (reference count 1); 0, -ENOENT (file), -EBADMSG (unparsable), -EINVAL (key
+ * does not match the certificate, or nothing to load). */
+int ike_creds_load(const struct ike_creds_params *p, struct ike_creds **out);
+/* Add trust anchors (PEM file, any number); 0 or -errno. */
+int ike_creds_add_ca_file(struct ike_creds *c, const char *path);
+/* Take / drop a reference; the last drop frees (keys wiped). NULL is a no-op. */
+struct ike_creds *ike_creds_ref(struct ike_creds *c);
+void ike_creds_unref(struct ike_creds *c);
+/* Our certificate's subject as an ID_DER_ASN1_DN identity (profiles use it when local_id.type
+ * is 0 and auth_local is PUBKEY); 0 or -ENOENT without a certificate. */
+int ike_creds_subject_id(const struct ike_creds *c, struct ike_id *out);
 
 struct ike_config {
 	struct ike_callbacks cb;
@@ -211,6 +257,17 @@ struct ike_config {
 	uint32_t retransmit_ms;           /* first retransmission; 0 gives 2000; doubled each time */
 	uint8_t retransmit_tries;         /* 0 gives 5 */
 	int log_level;                    /* highest level passed to cb.log */
+	/* Certificates: default credentials of profiles without their own; when set, a responder
+	 * names their trust anchors in a CERTREQ of its IKE_SA_INIT responses (the peer sends its
+	 * certificate when asked). The context holds a reference. */
+	struct ike_creds *creds;
+	/* IKE fragmentation (RFC 7383): announced in IKE_SA_INIT unless frag_off; when both sides
+	 * announced it, encrypted messages whose datagram would exceed frag_size go out in fragments. */
+	uint8_t frag_off;
+	uint16_t frag_size;               /* IP datagram size of a fragment; 0 gives 1280 */
+	uint16_t frag_max;                /* most fragments of one incoming message; 0 gives 64 */
+	uint32_t frag_max_bytes;          /* largest reassembled message; 0 gives 65535 */
+	uint32_t frag_timeout_ms;         /* incomplete reassembly dropped after; 0 gives 10000 */
 };
 
 struct ike_ctx;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/* IKE_AUTH with a shared key (RFC 7296 1.2, 2.15), the first CHILD SA and CP (3.15), both roles. */
+/* IKE_AUTH (RFC 7296 1.2, 2.15) with a shared key or certificates (3.6, 3.7, RFC 7427), the first
+ * CHILD SA and CP (3.15), both roles. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -41,19 +43,178 @@ static int peer_auth_ok(struct ike_sa *sa, const struct ike_id *id, const struct
 	return ok;
 }
 
+/* The octets an AUTH signs (2.15): the sender's IKE_SA_INIT message | the other side's nonce |
+ * prf(SK_p of the sender, its ID payload body). Malloc'd; NULL on failure. */
+static uint8_t *auth_octets(struct ike_sa *sa, int of_initiator, const struct ike_id *id, size_t *len)
+{
+	uint8_t body[4 + IKE_MAX_ID];
+	size_t bl = id_body(id, body);
+	const uint8_t *msg = of_initiator ? sa->init_req : sa->init_resp;
+	size_t ml = of_initiator ? sa->init_req_len : sa->init_resp_len;
+	const uint8_t *nonce = of_initiator ? sa->nr : sa->ni;
+	size_t nl = of_initiator ? sa->nrlen : sa->nilen;
+	uint8_t *o = malloc(ml + nl + sa->k.prf_len);
+	struct ike_iov v = { body, bl };
+	if (!o || ike_prf(sa->alg.prf, of_initiator ? sa->k.sk_pi : sa->k.sk_pr, sa->k.prf_len, &v, 1,
+			  o + ml + nl)) {
+		free(o);
+		return NULL;
+	}
+	memcpy(o, msg, ml);
+	memcpy(o + ml, nonce, nl);
+	*len = ml + nl + sa->k.prf_len;
+	return o;
+}
+
+/* Our certificate and the intermediates after it, when due (always, or the peer asked). */
+static void write_certs(struct ike_sa *sa, struct ike_wr *w)
+{
+	struct ike_creds *cr = sa_creds(sa);
+	if (sa->prof.auth_local != IKE_AUTHN_PUBKEY || !cr || sa->prof.send_cert == IKE_SEND_CERT_NEVER ||
+	    (sa->prof.send_cert == IKE_SEND_CERT_IFASKED && !sa->peer_certreq))
+		return;
+	uint8_t *der;
+	int n;
+	for (unsigned i = 0; (n = pki_cert_der(cr, i, &der)) > 0; i++) {
+		ike_wr_cert(w, IKE_PT_CERT, IKE_CERT_X509_SIG, der, (size_t)n);
+		OPENSSL_free(der);
+	}
+}
+
+/* Our AUTH payload: PSK MAC or signature. */
+static int write_auth(struct ike_sa *sa, struct ike_wr *w)
+{
+	if (sa->prof.auth_local != IKE_AUTHN_PUBKEY) {
+		uint8_t auth[IKE_PRF_MAX];
+		if (our_auth(sa, &sa->prof.local_id, auth))
+			return -EIO;
+		ike_wr_auth(w, IKE_AUTH_PSK, auth, sa->k.prf_len);
+		ike_wipe(auth, sizeof(auth));
+		return 0;
+	}
+	struct ike_creds *cr = sa_creds(sa);
+	size_t ol;
+	uint8_t *oct = cr && cr->key ? auth_octets(sa, sa->initiator, &sa->prof.local_id, &ol) : NULL;
+	uint8_t sig[1100], method;
+	int n = oct ? pki_sign(cr->key, sa->peer_hashes, sa->prof.rsa_pss, oct, ol, &method, sig, sizeof(sig))
+		    : -EIO;
+	free(oct);
+	if (n < 0) {
+		ike_log(sa->ctx, 1, "IKE_AUTH: cannot sign (%d%s)", n,
+			n == -ENOTSUP ? ": the peer announced no usable RFC 7427 hash" : "");
+		return n;
+	}
+	ike_wr_auth(w, method, sig, (size_t)n);
+	return 0;
+}
+
+/* CERTREQ naming our trust anchors, when we want the peer's certificate. */
+static void write_certreq(struct ike_sa *sa, struct ike_wr *w)
+{
+	uint8_t cr[PKI_KEYID_LEN * 32];
+	size_t n = sa->prof.auth_remote == IKE_AUTHN_PUBKEY ? pki_certreq(sa_creds(sa), cr, sizeof(cr)) : 0;
+	if (n)
+		ike_wr_cert(w, IKE_PT_CERTREQ, IKE_CERT_X509_SIG, cr, n);
+}
+
+/* The peer's ID against remote_id: exact, or as a suffix with remote_id_suffix. */
+static int remote_id_ok(const struct ike_sa *sa)
+{
+	const struct ike_id *want = &sa->prof.remote_id, *got = &sa->peer_id;
+	if (!want->type)
+		return 1;
+	if (!sa->prof.remote_id_suffix)
+		return id_equal(want, got);
+	return want->type == got->type && got->len >= want->len &&
+	       memcmp(got->data + got->len - want->len, want->data, want->len) == 0;
+}
+
+/* The peer's AUTH by its certificate (chain to our anchors, ID in the certificate, signature). */
+static int peer_sig_ok(struct ike_sa *sa, const struct ike_chain *c, const struct ike_auth_pl *a)
+{
+	struct ike_cert_pl certs[PKI_MAX_PEER_CERTS];
+	unsigned n = 0;
+	for (unsigned i = 0; i < c->n && n < PKI_MAX_PEER_CERTS; i++)
+		if (c->p[i].type == IKE_PT_CERT && ike_cert_parse(c->p[i].body, c->p[i].len, &certs[n]) == 0 &&
+		    certs[n].encoding == IKE_CERT_X509_SIG)
+			n++;
+	char why[160], ids[300];
+	X509 *ee = NULL;
+	size_t ol = 0;
+	uint8_t *oct = NULL;
+	int ok = 0;
+	ike_id_str(&sa->peer_id, ids, sizeof(ids));
+	if (pki_verify_peer(sa_creds(sa), certs, n, &sa->peer_id, &ee, why, sizeof(why)) == 0) {
+		oct = auth_octets(sa, !sa->initiator, &sa->peer_id, &ol);
+		ok = oct && pki_verify(X509_get0_pubkey(ee), a->method, a->data, a->len, oct, ol) == 0;
+		if (!ok)
+			snprintf(why, sizeof(why), "signature (method %u) does not verify", a->method);
+	}
+	if (ok && sa->ctx->cfg.cb.peer_cert) {
+		uint8_t *der = NULL;
+		int dl = i2d_X509(ee, &der);
+		ok = dl > 0 && sa->ctx->cfg.cb.peer_cert(sa->ctx->cfg.cb.user, sa->prof.user, &sa->peer_id,
+							 der, (size_t)dl) == 0;
+		OPENSSL_free(der);
+		if (!ok)
+			snprintf(why, sizeof(why), "certificate refused by the peer_cert callback");
+	}
+	if (!ok)
+		ike_log(sa->ctx, 1, "IKE_AUTH: %s: %s", ids, why);
+	else
+		ike_log(sa->ctx, 2, "IKE_AUTH: %s authenticated by certificate (method %u)", ids, a->method);
+	X509_free(ee);
+	free(oct);
+	return ok;
+}
+
+static int peer_ok(struct ike_sa *sa, const struct ike_chain *c, const struct ike_auth_pl *a)
+{
+	if (sa->prof.auth_remote == IKE_AUTHN_PUBKEY)
+		return remote_id_ok(sa) && peer_sig_ok(sa, c, a);
+	return peer_auth_ok(sa, &sa->peer_id, a);
+}
+
+/* A profile's authentication settings are usable; fills in a certificate-derived local ID. */
+static int prof_usable(struct ike_sa *sa)
+{
+	struct ike_profile *p = &sa->prof;
+	struct ike_creds *cr = sa_creds(sa);
+	if ((p->auth_local == IKE_AUTHN_PSK || p->auth_remote == IKE_AUTHN_PSK) &&
+	    (p->psk_len == 0 || p->psk_len > IKE_MAX_PSK))
+		return 0;
+	if (p->auth_local > IKE_AUTHN_PUBKEY || p->auth_remote > IKE_AUTHN_PUBKEY)
+		return 0;
+	if (p->auth_local == IKE_AUTHN_PUBKEY && (!cr || !cr->key))
+		return 0;
+	if (p->auth_remote == IKE_AUTHN_PUBKEY && !cr)
+		return 0;
+	if (p->auth_local == IKE_AUTHN_PUBKEY && !p->local_id.type)
+		return ike_creds_subject_id(cr, &p->local_id) == 0;
+	return p->local_id.type != 0;
+}
+
 int auth_start(struct ike_sa *sa)
 {
-	uint8_t inner[4096], auth[IKE_PRF_MAX];
 	struct ike_wr w;
 	struct ike_proposal props[IKE_MAX_PROPS];
 	uint32_t spi = new_esp_spi(sa->ctx);
-	if (!spi || our_auth(sa, &sa->prof.local_id, auth))
+	uint8_t *inner = malloc(IKE_MAX_MSG);
+	if (!spi || !inner || !prof_usable(sa)) {
+		free(inner);
 		return -EIO;
-	ike_wr_init(&w, inner, sizeof(inner));
+	}
+	ike_wr_init(&w, inner, IKE_MAX_MSG);
 	ike_wr_id(&w, IKE_PT_IDI, &sa->prof.local_id);
-	if (sa->prof.remote_id.type)
+	write_certs(sa, &w);
+	write_certreq(sa, &w);
+	if (sa->prof.remote_id.type && !sa->prof.remote_id_suffix)
 		ike_wr_id(&w, IKE_PT_IDR, &sa->prof.remote_id);
-	ike_wr_auth(&w, IKE_AUTH_PSK, auth, sa->k.prf_len);
+	int rc = write_auth(sa, &w);
+	if (rc) {
+		free(inner);
+		return rc;
+	}
 	if (sa->prof.want_vip) {
 		struct ike_cp_attr a[2] = { { IKE_CA_INTERNAL_IP4_ADDRESS, NULL, 0 },
 					    { IKE_CA_INTERNAL_IP4_DNS, NULL, 0 } };
@@ -64,9 +225,10 @@ int auth_start(struct ike_sa *sa)
 	ike_wr_sa(&w, props, n);
 	ike_wr_ts(&w, IKE_PT_TSI, sa->prof.local_ts, sa->prof.n_local_ts);
 	ike_wr_ts(&w, IKE_PT_TSR, sa->prof.remote_ts, sa->prof.n_remote_ts);
-	ike_wipe(auth, sizeof(auth));
 	sa->state = ST_AUTH_SENT;
-	int rc = sa_request(sa, IKE_AUTH, &w, RQ_AUTH);
+	rc = sa_request(sa, IKE_AUTH, &w, RQ_AUTH);
+	ike_wipe(inner, w.len);
+	free(inner);
 	sa->rq.new_spi = spi;
 	return rc;
 }
@@ -191,39 +353,48 @@ int auth_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_ch
 	    ctx->cfg.cb.get_profile(ctx->cfg.cb.user, &sa->peer_id, pidr ? &idr : NULL,
 				    (const struct sockaddr *)&sa->local,
 				    (const struct sockaddr *)&sa->remote, &sa->prof) ||
-	    sa->prof.psk_len == 0 || sa->prof.psk_len > IKE_MAX_PSK) {
+	    (sa_hold_creds(sa), !prof_usable(sa))) {
 		ike_log(ctx, 1, "IKE_AUTH: no profile for %s", ids);
 		refuse(sa, h, IKE_N_AUTHENTICATION_FAILED);
 		return -EACCES;
 	}
 	sa->has_prof = 1;
-	if (!peer_auth_ok(sa, &sa->peer_id, &a)) {
+	sa->peer_certreq |= ike_chain_find(c, IKE_PT_CERTREQ) != NULL;
+	if (!peer_ok(sa, c, &a)) {
 		ike_log(ctx, 1, "IKE_AUTH: authentication of %s failed", ids);
 		refuse(sa, h, IKE_N_AUTHENTICATION_FAILED);
 		return -EACCES;
 	}
-	uint8_t inner[4096], auth[IKE_PRF_MAX];
 	struct ike_wr w;
-	ike_wr_init(&w, inner, sizeof(inner));
+	uint8_t *inner = malloc(IKE_MAX_MSG);
+	if (!inner)
+		return -ENOMEM;
+	ike_wr_init(&w, inner, IKE_MAX_MSG);
 	ike_wr_id(&w, IKE_PT_IDR, &sa->prof.local_id);
-	if (our_auth(sa, &sa->prof.local_id, auth))
-		return -EIO;
-	ike_wr_auth(&w, IKE_AUTH_PSK, auth, sa->k.prf_len);
-	ike_wipe(auth, sizeof(auth));
+	write_certs(sa, &w);
+	int rc = write_auth(sa, &w);
+	if (rc) {
+		free(inner);
+		refuse(sa, h, IKE_N_AUTHENTICATION_FAILED);
+		return rc;
+	}
 	sa->state = ST_ESTABLISHED;
 	sa->expire_at = 0;
 	if (ctx->half_open)
 		ctx->half_open--;
 	struct ike_child *ch = auth_child(sa, c, &w);
-	int rc = w.err;
+	rc = w.err;
 	if (rc) {
+		free(inner);
 		sa_kill(sa, IKE_DOWN_NEGOTIATION);
 		return rc;
 	}
 	sa_report_up(sa, 0);
 	if (ch)
 		child_install(sa, ch, NULL, 0, sa->ni, sa->nilen, sa->nr, sa->nrlen, 0);
-	return sa_respond(sa, IKE_AUTH, h->msgid, &w);
+	rc = sa_respond(sa, IKE_AUTH, h->msgid, &w);
+	free(inner);
+	return rc;
 }
 
 int auth_response(struct ike_sa *sa, const struct ike_chain *c)
@@ -237,8 +408,7 @@ int auth_response(struct ike_sa *sa, const struct ike_chain *c)
 		return 0;
 	}
 	if (ike_id_pl_parse(pid->body, pid->len, &sa->peer_id) || ike_auth_parse(pa->body, pa->len, &a) ||
-	    (sa->prof.remote_id.type && !id_equal(&sa->prof.remote_id, &sa->peer_id)) ||
-	    !peer_auth_ok(sa, &sa->peer_id, &a)) {
+	    !remote_id_ok(sa) || !peer_ok(sa, c, &a)) {
 		ike_log(sa->ctx, 1, "IKE_AUTH: responder authentication failed");
 		sa_kill(sa, IKE_DOWN_AUTH_FAILED);
 		return -EACCES;

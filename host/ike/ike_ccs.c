@@ -93,6 +93,9 @@ static struct ike_sa *ike_successor(struct ike_sa *old, int initiator, uint64_t 
 	sa->alg = *alg;
 	sa->prof = old->prof;
 	sa->has_prof = 1;
+	sa_hold_creds(sa);
+	sa->frag_ok = old->frag_ok; /* extensions of IKE_SA_INIT carry over to the rekeyed SA */
+	sa->peer_hashes = old->peer_hashes;
 	sa->peer_id = old->peer_id;
 	sa->local = old->local;
 	sa->remote = old->remote;

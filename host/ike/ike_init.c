@@ -100,6 +100,28 @@ static void natd_check(struct ike_sa *sa, const struct ike_chain *c, uint64_t sp
 			sa->nat_remote ? " remote" : "");
 }
 
+/* Extensions we announce in IKE_SA_INIT: fragmentation (RFC 7383), RFC 7427 hashes. */
+static void ext_notifies(struct ike_ctx *ctx, struct ike_wr *w)
+{
+	uint8_t h[2 * sizeof(pki_hashes) / sizeof(pki_hashes[0])];
+	for (size_t i = 0; i < sizeof(pki_hashes) / sizeof(pki_hashes[0]); i++)
+		ike_put16(h + 2 * i, pki_hashes[i]);
+	if (!ctx->cfg.frag_off)
+		ike_wr_notify(w, 0, NULL, 0, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
+	ike_wr_notify(w, 0, NULL, 0, IKE_N_SIGNATURE_HASH_ALGORITHMS, h, sizeof(h));
+}
+
+/* What the peer announced in its IKE_SA_INIT message. */
+static void ext_check(struct ike_sa *sa, const struct ike_chain *c)
+{
+	struct ike_notify_pl n;
+	sa->frag_ok = !sa->ctx->cfg.frag_off && ike_chain_notify(c, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL);
+	sa->peer_hashes = 0;
+	if (ike_chain_notify(c, IKE_N_SIGNATURE_HASH_ALGORITHMS, &n))
+		sa->peer_hashes = pki_hash_mask(n.data, n.len);
+	sa->peer_certreq = ike_chain_find(c, IKE_PT_CERTREQ) != NULL;
+}
+
 /* Initiator: (re)send IKE_SA_INIT; msgid 0, the same SPI and nonce on retries. */
 int init_start(struct ike_sa *sa)
 {
@@ -132,6 +154,7 @@ int init_start(struct ike_sa *sa)
 	ike_wr_ke(&w, sa->alg.dh, pub, (size_t)pl);
 	ike_wr_nonce(&w, sa->ni, sa->nilen);
 	natd_notifies(sa->ctx, &w, sa->spi_i, 0, &sa->local, &sa->remote);
+	ext_notifies(sa->ctx, &w);
 	ike_wr_finish(&w);
 	if (w.err)
 		return w.err;
@@ -278,6 +301,7 @@ int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *bu
 		return pl < 0 ? pl : -EBADMSG;
 	}
 	natd_check(sa, c, h->spi_i, 0);
+	ext_check(sa, c);
 	struct ike_wr w;
 	struct ike_hdr rh = { .spi_i = sa->spi_i, .spi_r = sa->spi_r, .exch = IKE_SA_INIT, .flags = IKE_FLAG_R };
 	struct ike_proposal prop;
@@ -288,7 +312,12 @@ int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *bu
 	ike_wr_sa(&w, &prop, 1);
 	ike_wr_ke(&w, alg.dh, pub, (size_t)pl);
 	ike_wr_nonce(&w, sa->nr, sa->nrlen);
+	uint8_t cr[PKI_KEYID_LEN * 32];
+	size_t crl = pki_certreq(ctx->cfg.creds, cr, sizeof(cr));
+	if (crl) /* the initiator sends its certificate when asked (2.15, 3.7) */
+		ike_wr_cert(&w, IKE_PT_CERTREQ, IKE_CERT_X509_SIG, cr, crl);
 	natd_notifies(ctx, &w, sa->spi_i, sa->spi_r, &sa->local, &sa->remote);
+	ext_notifies(ctx, &w);
 	ike_wr_finish(&w);
 	sa->init_req = malloc(len);
 	sa->init_resp = malloc(w.len);
@@ -357,6 +386,7 @@ int init_response(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf
 		return -EBADMSG;
 	}
 	natd_check(sa, c, h->spi_i, h->spi_r);
+	ext_check(sa, c);
 	sa->init_resp = malloc(len);
 	if (!sa->init_resp) {
 		sa_kill(sa, IKE_DOWN_NEGOTIATION);

@@ -8,6 +8,7 @@
 #include "ike.h"
 #include "ike_crypto.h"
 #include "ike_msg.h"
+#include "ike_pki.h"
 
 enum sa_state {
 	ST_INIT_SENT,   /* initiator: IKE_SA_INIT request out */
@@ -65,6 +66,17 @@ struct ike_req {
 	uint8_t del_reason;              /* DELETE of a CHILD SA: why it goes */
 };
 
+/* Reassembly of one fragmented message (RFC 7383 2.6). part[1..total], each verified. */
+struct ike_frag_rx {
+	uint8_t active, exch, first_np;
+	uint32_t msgid;
+	uint16_t total, have;
+	size_t bytes;
+	uint64_t started;
+	uint8_t **part;
+	uint16_t *plen;
+};
+
 enum { MAX_TASKS = 8 };
 struct ike_task {
 	uint8_t kind;
@@ -111,6 +123,12 @@ struct ike_sa {
 	struct ike_vip vip;
 	uint8_t has_vip;
 	uint8_t down_reason;
+	/* extensions announced in IKE_SA_INIT and certificate requests */
+	uint8_t frag_ok;        /* both sides announced IKEV2_FRAGMENTATION_SUPPORTED */
+	uint8_t peer_certreq;   /* the peer sent CERTREQ (IKE_SA_INIT response or IKE_AUTH request) */
+	unsigned peer_hashes;   /* SIGNATURE_HASH_ALGORITHMS of the peer, bit n = hash id n */
+	struct ike_frag_rx fr_req, fr_rsp; /* fragments of the peer's request / of its response */
+	struct ike_creds *creds_held;      /* the reference taken for prof.creds */
 };
 
 struct ike_ctx {
@@ -150,6 +168,28 @@ void sa_queue(struct ike_sa *sa, uint8_t kind, uint32_t spi);
 void sa_run_tasks(struct ike_sa *sa);
 void sa_float(struct ike_sa *sa);
 void sa_report_up(struct ike_sa *sa, uint64_t old_spi);
+
+/* Take the library's reference to the credentials of sa->prof (after every copy of a profile). */
+void sa_hold_creds(struct ike_sa *sa);
+/* The credentials of the SA's profile, else the context's; may be NULL. */
+struct ike_creds *sa_creds(const struct ike_sa *sa);
+
+/* ike_frag.c: RFC 7383 */
+/* Seal inner into one message or, when both sides support it and it would not fit cfg.frag_size,
+ * into fragments; *pkt (malloc'd) holds the messages back to back (each with its own header
+ * length, see sa_send_raw). 0 or -errno. */
+int sa_seal_out(struct ike_sa *sa, uint8_t exch, int response, uint32_t msgid,
+		const struct ike_wr *inner, uint8_t **pkt, size_t *len);
+/* A received SKF message: 1 stored (waiting for more), 0 complete (*out malloc'd plaintext,
+ * inner parsed over it), negative when dropped. */
+int frag_input(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
+	       const struct ike_chain *c, struct ike_chain *inner, uint8_t **out);
+/* 1 when c is fragment 1 of a message and its integrity checks (retransmission trigger, 2.6.1). */
+int frag_first_valid(struct ike_sa *sa, const uint8_t *buf, const struct ike_chain *c);
+void frag_reset(struct ike_frag_rx *r);
+void frag_expire(struct ike_sa *sa, uint64_t now);
+/* Earliest reassembly deadline, 0 if none. */
+uint64_t frag_deadline(const struct ike_sa *sa);
 
 /* ike_init.c */
 int init_start(struct ike_sa *sa);

@@ -39,10 +39,19 @@ int ike_ctx_create(const struct ike_config *cfg, struct ike_ctx **out)
 		ctx->cfg.retransmit_ms = 2000;
 	if (!ctx->cfg.retransmit_tries)
 		ctx->cfg.retransmit_tries = 5;
+	if (!ctx->cfg.frag_size)
+		ctx->cfg.frag_size = 1280;
+	if (!ctx->cfg.frag_max)
+		ctx->cfg.frag_max = 64;
+	if (!ctx->cfg.frag_max_bytes)
+		ctx->cfg.frag_max_bytes = IKE_MAX_MSG;
+	if (!ctx->cfg.frag_timeout_ms)
+		ctx->cfg.frag_timeout_ms = 10000;
 	if (ike_random(ctx->cookie_secret, sizeof(ctx->cookie_secret))) {
 		free(ctx);
 		return -EIO;
 	}
+	ike_creds_ref(ctx->cfg.creds);
 	*out = ctx;
 	return 0;
 }
@@ -60,6 +69,9 @@ static void sa_free(struct ike_sa *sa)
 	free(sa->init_req);
 	free(sa->init_resp);
 	free(sa->resp);
+	frag_reset(&sa->fr_req);
+	frag_reset(&sa->fr_rsp);
+	ike_creds_unref(sa->creds_held);
 	ike_wipe(sa, sizeof(*sa)); /* keys, nonces, PSK */
 	free(sa);
 }
@@ -70,6 +82,7 @@ void ike_ctx_destroy(struct ike_ctx *ctx)
 		return;
 	while (ctx->sas)
 		sa_free(ctx->sas);
+	ike_creds_unref(ctx->cfg.creds);
 	ike_wipe(ctx, sizeof(*ctx));
 	free(ctx);
 }
@@ -163,16 +176,36 @@ static void reap(struct ike_ctx *ctx)
 	}
 }
 
+void sa_hold_creds(struct ike_sa *sa)
+{
+	ike_creds_unref(sa->creds_held);
+	sa->creds_held = ike_creds_ref(sa->prof.creds);
+}
+
+struct ike_creds *sa_creds(const struct ike_sa *sa)
+{
+	return sa->prof.creds ? sa->prof.creds : sa->ctx->cfg.creds;
+}
+
+/* pkt may hold several messages back to back (the fragments of one): one datagram each. */
 void sa_send_raw(struct ike_sa *sa, const uint8_t *pkt, size_t len)
 {
-	struct ike_dgram d = {
-		.local = (const struct sockaddr *)&sa->local,
-		.remote = (const struct sockaddr *)&sa->remote,
-		.data = pkt,
-		.len = len,
-		.natt = sa->natt,
-	};
-	sa->ctx->cfg.cb.send(sa->ctx->cfg.cb.user, &d);
+	size_t off = 0;
+	while (off < len) {
+		size_t n = len - off;
+		if (n >= IKE_HDR_LEN && ike_get32(pkt + off + 24) >= IKE_HDR_LEN &&
+		    ike_get32(pkt + off + 24) <= n)
+			n = ike_get32(pkt + off + 24);
+		struct ike_dgram d = {
+			.local = (const struct sockaddr *)&sa->local,
+			.remote = (const struct sockaddr *)&sa->remote,
+			.data = pkt + off,
+			.len = n,
+			.natt = sa->natt,
+		};
+		sa->ctx->cfg.cb.send(sa->ctx->cfg.cb.user, &d);
+		off += n;
+	}
 }
 
 void sa_float(struct ike_sa *sa)
@@ -299,15 +332,12 @@ static void request_raw(struct ike_sa *sa, uint8_t *pkt, size_t len, uint8_t kin
 
 int sa_request(struct ike_sa *sa, uint8_t exch, const struct ike_wr *inner, uint8_t kind)
 {
-	uint8_t *pkt = malloc(IKE_MAX_MSG);
-	if (!pkt)
-		return -ENOMEM;
-	int n = sa_seal(sa, exch, 0, sa->msgid_out, inner, pkt, IKE_MAX_MSG);
-	if (n < 0) {
-		free(pkt);
-		return n;
-	}
-	request_raw(sa, pkt, (size_t)n, kind);
+	uint8_t *pkt;
+	size_t n;
+	int rc = sa_seal_out(sa, exch, 0, sa->msgid_out, inner, &pkt, &n);
+	if (rc)
+		return rc;
+	request_raw(sa, pkt, n, kind);
 	return 0;
 }
 
@@ -344,15 +374,12 @@ static void cache_response(struct ike_sa *sa, uint8_t *pkt, size_t len, uint32_t
 
 int sa_respond(struct ike_sa *sa, uint8_t exch, uint32_t msgid, const struct ike_wr *inner)
 {
-	uint8_t *pkt = malloc(IKE_MAX_MSG);
-	if (!pkt)
-		return -ENOMEM;
-	int n = sa_seal(sa, exch, 1, msgid, inner, pkt, IKE_MAX_MSG);
-	if (n < 0) {
-		free(pkt);
-		return n;
-	}
-	cache_response(sa, pkt, (size_t)n, msgid);
+	uint8_t *pkt;
+	size_t n;
+	int rc = sa_seal_out(sa, exch, 1, msgid, inner, &pkt, &n);
+	if (rc)
+		return rc;
+	cache_response(sa, pkt, n, msgid);
 	return 0;
 }
 
@@ -414,6 +441,11 @@ void sa_report_up(struct ike_sa *sa, uint64_t old_spi)
 				   sa->prof.user);
 }
 
+static int is_skf(const struct ike_chain *c)
+{
+	return c->n && c->p[c->n - 1].type == IKE_PT_SKF;
+}
+
 /* A response to our outstanding request. */
 static int input_response(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
 			  size_t len, const struct ike_chain *c)
@@ -424,9 +456,9 @@ static int input_response(struct ike_sa *sa, const struct ike_hdr *h, const uint
 		return sa->rq.kind == RQ_INIT ? init_response(sa, h, buf, len, c) : -EBADMSG;
 	struct ike_chain in;
 	uint8_t *pt;
-	int rc = sa_unseal(sa, buf, c, &in, &pt);
+	int rc = is_skf(c) ? frag_input(sa, h, buf, c, &in, &pt) : sa_unseal(sa, buf, c, &in, &pt);
 	if (rc)
-		return rc;
+		return rc > 0 ? 0 : rc; /* > 0: a fragment, kept */
 	sa->last_rx = sa->ctx->now;
 	switch (sa->rq.kind) {
 	case RQ_AUTH:
@@ -448,16 +480,18 @@ static int input_request(struct ike_sa *sa, const struct ike_hdr *h, const uint8
 			 const struct ike_chain *c, const struct ike_dgram *d)
 {
 	if (sa->have_resp && h->msgid + 1 == sa->msgid_in) {
-		sa_send_raw(sa, sa->resp, sa->resp_len); /* retransmitted request */
+		/* retransmitted request; of a fragmented one only fragment 1, verified (RFC 7383 2.6.1) */
+		if (!is_skf(c) || frag_first_valid(sa, buf, c))
+			sa_send_raw(sa, sa->resp, sa->resp_len);
 		return 0;
 	}
 	if (h->msgid != sa->msgid_in || h->exch == IKE_SA_INIT)
 		return -EALREADY;
 	struct ike_chain in;
 	uint8_t *pt;
-	int rc = sa_unseal(sa, buf, c, &in, &pt);
+	int rc = is_skf(c) ? frag_input(sa, h, buf, c, &in, &pt) : sa_unseal(sa, buf, c, &in, &pt);
 	if (rc)
-		return rc;
+		return rc > 0 ? 0 : rc;
 	/* authenticated: follow the peer's address (NAT mapping, float to the NAT-T port) */
 	memcpy(&sa->local, d->local,
 	       d->local->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
@@ -532,6 +566,7 @@ void ike_ctx_tick(struct ike_ctx *ctx, uint64_t now)
 			sa->rq.next_tx = now + sa->rq.timeout;
 			sa_send_raw(sa, sa->rq.pkt, sa->rq.len);
 		}
+		frag_expire(sa, now);
 		if (sa->expire_at && now >= sa->expire_at) {
 			sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_TIMEOUT);
 			continue;
@@ -569,6 +604,7 @@ uint64_t ike_ctx_next_timer(const struct ike_ctx *ctx)
 		if (sa->rq.kind)
 			t = min64(t, sa->rq.next_tx);
 		t = min64(t, sa->expire_at);
+		t = min64(t, frag_deadline(sa));
 		if (sa->state != ST_ESTABLISHED)
 			continue;
 		t = min64(t, sa->rekey_at);
@@ -584,7 +620,12 @@ uint64_t ike_ctx_next_timer(const struct ike_ctx *ctx)
 int ike_initiate(struct ike_ctx *ctx, const struct ike_profile *p, const struct sockaddr *local,
 		 const struct sockaddr *remote, uint64_t now_ms, uint64_t *spi)
 {
-	if (p->n_ike == 0 || p->n_esp == 0 || p->psk_len == 0 || p->psk_len > IKE_MAX_PSK)
+	int need_psk = p->auth_local == IKE_AUTHN_PSK || p->auth_remote == IKE_AUTHN_PSK;
+	const struct ike_creds *cr = p->creds ? p->creds : ctx->cfg.creds;
+	if (p->n_ike == 0 || p->n_esp == 0 || (need_psk && p->psk_len == 0) || p->psk_len > IKE_MAX_PSK ||
+	    p->auth_local > IKE_AUTHN_PUBKEY || p->auth_remote > IKE_AUTHN_PUBKEY ||
+	    (p->auth_local == IKE_AUTHN_PUBKEY && (!cr || !cr->key)) ||
+	    (p->auth_remote == IKE_AUTHN_PUBKEY && !cr))
 		return -EINVAL;
 	if (local->sa_family != remote->sa_family ||
 	    (local->sa_family != AF_INET && local->sa_family != AF_INET6))
@@ -595,6 +636,7 @@ int ike_initiate(struct ike_ctx *ctx, const struct ike_profile *p, const struct 
 		return -ENOMEM;
 	sa->prof = *p;
 	sa->has_prof = 1;
+	sa_hold_creds(sa);
 	sa->report_down = 1;
 	size_t al = local->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	memcpy(&sa->local, local, al);

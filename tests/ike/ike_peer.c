@@ -26,6 +26,8 @@ struct peer {
 	uint64_t ike_spi;
 	uint32_t child_spi;
 	int verbose;
+	uint8_t vip[4];
+	int has_vip;
 };
 
 static uint64_t now_ms(void)
@@ -100,6 +102,17 @@ static void child_up(void *user, const struct ike_child_info *c)
 	if (c->has_vip)
 		printf(" vip=%u.%u.%u.%u", c->vip.addr[0], c->vip.addr[1], c->vip.addr[2], c->vip.addr[3]);
 	printf(" remote_port=%u\n", ntohs(((const struct sockaddr_in *)&c->remote)->sin_port));
+}
+
+/* --vip: one lease for every client (the interop tests run one at a time). */
+static int vip_acquire(void *user, void *pu, const struct ike_id *peer, struct ike_vip *out)
+{
+	struct peer *p = user;
+	(void)pu, (void)peer;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->addr, p->vip, 4);
+	printf("VIP %u.%u.%u.%u\n", p->vip[0], p->vip[1], p->vip[2], p->vip[3]);
+	return 0;
 }
 
 static void child_down(void *user, const struct ike_child_info *c, enum ike_down_reason why)
@@ -226,6 +239,8 @@ static void usage(void)
 	fprintf(stderr, "usage: vrfsec-ike-peer --local ADDR [--port N] [--natt-port N] --id ID [--peer-id ID]\n"
 			"  --psk S --local-ts CIDR --remote-ts CIDR [--ike PROP]... [--esp PROP]...\n"
 			"  [--initiate ADDR [--remote-port N] [--remote-natt-port N]] [--always-float] [-v]\n"
+			"  [--auth psk|pubkey] [--peer-auth psk|pubkey] [--cert F --key F [--chain F]] [--ca F]\n"
+			"  [--send-cert ifasked|always|never] [--rsa-pss] [--frag-size N] [--frag-off] [--vip ADDR]\n"
 			"commands on stdin: rekey-child rekey-ike delete-child delete dpd quit\n");
 	exit(2);
 }
@@ -235,6 +250,7 @@ int main(int argc, char **argv)
 	static struct peer p;
 	struct ike_config cfg;
 	const char *local = NULL, *initiate = NULL;
+	struct ike_creds_params cp = { 0 };
 	uint16_t port = 500, natt_port = 4500, rport = 500;
 	static const struct option opts[] = {
 		{ "local", 1, 0, 'l' }, { "port", 1, 0, 'p' }, { "natt-port", 1, 0, 'n' },
@@ -242,6 +258,9 @@ int main(int argc, char **argv)
 		{ "local-ts", 1, 0, 'L' }, { "remote-ts", 1, 0, 'R' }, { "ike", 1, 0, 'I' },
 		{ "esp", 1, 0, 'E' }, { "initiate", 1, 0, 'c' }, { "remote-port", 1, 0, 'P' },
 		{ "remote-natt-port", 1, 0, 'N' }, { "always-float", 0, 0, 'f' }, { "verbose", 0, 0, 'v' },
+		{ "auth", 1, 0, 'a' }, { "peer-auth", 1, 0, 'A' }, { "cert", 1, 0, 'C' }, { "key", 1, 0, 'K' },
+		{ "chain", 1, 0, 'H' }, { "ca", 1, 0, 'T' }, { "send-cert", 1, 0, 'S' }, { "rsa-pss", 0, 0, 'x' },
+		{ "frag-size", 1, 0, 'F' }, { "frag-off", 0, 0, 'o' }, { "vip", 1, 0, 'V' },
 		{ 0, 0, 0, 0 },
 	};
 	memset(&cfg, 0, sizeof(cfg));
@@ -285,11 +304,41 @@ int main(int argc, char **argv)
 		case 'N': p.prof.remote_natt_port = (uint16_t)atoi(optarg); break;
 		case 'f': cfg.always_float = 1; break;
 		case 'v': p.verbose = 1; break;
+		case 'a': p.prof.auth_local = !strcmp(optarg, "pubkey") ? IKE_AUTHN_PUBKEY : IKE_AUTHN_PSK; break;
+		case 'A': p.prof.auth_remote = !strcmp(optarg, "pubkey") ? IKE_AUTHN_PUBKEY : IKE_AUTHN_PSK; break;
+		case 'C': cp.cert_file = optarg; break;
+		case 'K': cp.key_file = optarg; break;
+		case 'H': cp.chain_file = optarg; break;
+		case 'T': cp.ca_file = optarg; break;
+		case 'S':
+			p.prof.send_cert = !strcmp(optarg, "always") ? IKE_SEND_CERT_ALWAYS :
+					   !strcmp(optarg, "never") ? IKE_SEND_CERT_NEVER : IKE_SEND_CERT_IFASKED;
+			break;
+		case 'x': p.prof.rsa_pss = 1; break;
+		case 'F': cfg.frag_size = (uint16_t)atoi(optarg); break;
+		case 'o': cfg.frag_off = 1; break;
+		case 'V':
+			if (inet_pton(AF_INET, optarg, p.vip) != 1)
+				usage();
+			p.has_vip = 1;
+			p.prof.give_vip = 1;
+			p.prof.remote_ts_dynamic = 1;
+			break;
 		default: usage();
 		}
 	}
-	if (!local || !p.prof.psk_len || !p.prof.n_ike || !p.prof.n_esp || !p.prof.local_id.type)
+	int pubkey_only = p.prof.auth_local == IKE_AUTHN_PUBKEY && p.prof.auth_remote == IKE_AUTHN_PUBKEY;
+	if (!local || (!p.prof.psk_len && !pubkey_only) || !p.prof.n_ike || !p.prof.n_esp ||
+	    (!p.prof.local_id.type && p.prof.auth_local != IKE_AUTHN_PUBKEY))
 		usage();
+	if (cp.cert_file || cp.ca_file) {
+		int rc = ike_creds_load(&cp, &cfg.creds);
+		if (rc) {
+			fprintf(stderr, "ike_creds_load: %d\n", rc);
+			return 1;
+		}
+		p.prof.creds = cfg.creds; /* the context takes its own reference */
+	}
 	p.local.sin_family = AF_INET;
 	p.local.sin_port = htons(port);
 	if (inet_pton(AF_INET, local, &p.local.sin_addr) != 1)
@@ -304,7 +353,8 @@ int main(int argc, char **argv)
 	}
 	cfg.cb = (struct ike_callbacks){ .user = &p, .send = on_send, .get_profile = get_profile,
 					 .child_up = child_up, .child_down = child_down, .ike_up = ike_up,
-					 .ike_down = ike_down, .log = on_log };
+					 .ike_down = ike_down, .log = on_log,
+					 .vip_acquire = p.has_vip ? vip_acquire : NULL };
 	cfg.port = port;
 	cfg.natt_port = natt_port;
 	memcpy(cfg.ike, p.prof.ike, sizeof(cfg.ike));
@@ -315,6 +365,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ike_ctx_create failed\n");
 		return 1;
 	}
+	ike_creds_unref(cfg.creds);
 	if (initiate) {
 		struct sockaddr_in r = { .sin_family = AF_INET, .sin_port = htons(rport) };
 		if (inet_pton(AF_INET, initiate, &r.sin_addr) != 1)
