@@ -170,14 +170,14 @@ clean:
 .PHONY: rtl-lint rtl-test synth
 RTL_DIR := hw/rtl
 RTL_BUILD := $(BUILD)/rtl
-RTL_SRC := $(wildcard $(RTL_DIR)/*.v)
+RTL_SRC := $(wildcard $(RTL_DIR)/*.v $(RTL_DIR)/gen/*.v)
 RTL_MODULES := $(notdir $(basename $(RTL_SRC)))
 RTL_TBS := $(patsubst $(RTL_DIR)/%_tb.cpp,%,$(wildcard $(RTL_DIR)/*_tb.cpp))
 RTL_HLS_OBJ := $(RTL_BUILD)/hls/aes.o $(RTL_BUILD)/hls/gcm.o
 rtl-lint:
-	@for m in $(RTL_MODULES); do \
-		verilator --lint-only -Wall -y $(RTL_DIR) -I$(RTL_DIR)/gen --top-module $$m $(RTL_DIR)/$$m.v || exit 1; \
-	done; echo "rtl-lint: $(words $(RTL_MODULES)) modules clean"
+	@for f in $(RTL_SRC); do \
+		verilator --lint-only -Wall -y $(RTL_DIR) -I$(RTL_DIR)/gen --top-module $$(basename $$f .v) $$f || exit 1; \
+	done; echo "rtl-lint: $(words $(RTL_SRC)) modules clean"
 $(RTL_BUILD)/hls/%.o: hw/hls/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -O2 -Ihw/hls -c $< -o $@

@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-# Generates the card ABI's C header, Verilog include and Markdown reference from hw/abi/card.abi.
-"""abigen: one ABI source, three generated views.
+# Generates the card ABI's C header, Verilog include, Markdown reference and RTL register block
+# from hw/abi/card.abi.
+"""abigen: one ABI source, four generated views.
 
 usage: abigen.py [--check] [SOURCE]
 
-Writes hw/abi/gen/vrfsec_abi.h, vrfsec_abi.vh and vrfsec_abi.md next to the source. With
---check it writes nothing and exits 1 when any generated file differs from what it would write.
+Writes hw/abi/gen/vrfsec_abi.h, vrfsec_abi.vh and vrfsec_abi.md next to the source, and the card's
+AXI-Lite register block hw/rtl/gen/vrfsec_regs.v (tools/abigen_regs.py). With --check it writes
+nothing and exits 1 when any generated file differs from what it would write.
 """
 import os
 import re
 import shlex
 import sys
+
+import abigen_regs
 
 SIZES = {"u8": 1, "u16": 2, "u32": 4, "u64": 8}
 CTYPES = {"u8": "uint8_t", "u16": "uint16_t", "u32": "uint32_t", "u64": "uint64_t"}
@@ -247,11 +251,18 @@ def main(argv):
         print(f"abigen: {e}", file=sys.stderr)
         return 2
     out_dir = os.path.join(os.path.dirname(src), "gen")
-    outputs = {"vrfsec_abi.h": gen_c(abi), "vrfsec_abi.vh": gen_v(abi),
-               "vrfsec_abi.md": gen_md(abi)}
+    try:
+        regs_v = abigen_regs.gen_regs(abi, layout(abi), root, BANNER)
+    except (abigen_regs.RegsError, OSError) as e:
+        print(f"abigen: {e}", file=sys.stderr)
+        return 2
+    outputs = {os.path.join(out_dir, "vrfsec_abi.h"): gen_c(abi),
+               os.path.join(out_dir, "vrfsec_abi.vh"): gen_v(abi),
+               os.path.join(out_dir, "vrfsec_abi.md"): gen_md(abi),
+               os.path.join(root, "hw", "rtl", "gen", "vrfsec_regs.v"): regs_v}
     stale = []
-    for name, text in outputs.items():
-        path = os.path.join(out_dir, name)
+    for path, text in outputs.items():
+        name = os.path.relpath(path, root)
         try:
             with open(path, encoding="utf-8") as f:
                 old = f.read()
@@ -262,7 +273,7 @@ def main(argv):
         if check:
             stale.append(name)
         else:
-            os.makedirs(out_dir, exist_ok=True)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(text)
     if stale:
