@@ -197,7 +197,11 @@ def gen_v(abi):
         sn = s["name"].upper()
         o.append(f"localparam [31:0] VRFSEC_ABI_{sn}_SIZE = 32'd{s['attrs']['size']};")
         for off, _, name, _, _ in s["items"]:
-            o.append(f"localparam [31:0] VRFSEC_ABI_{sn}_{name.upper()} = 32'd{off};")
+            o.append(f"localparam [31:0] VRFSEC_ABI_{sn}_OFF_{name.upper()} = 32'd{off};")
+    names = [line.split()[2] for line in o if line.startswith("localparam")]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        sys.exit(f"abigen: Verilog names defined twice: {', '.join(dup)}")
     o += ["", "`endif"]
     return "\n".join(o) + "\n"
 
