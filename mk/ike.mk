@@ -18,6 +18,11 @@ $(BUILD)/tests/test_ike_%: $(BUILD)/obj/tests/unit/test_ike_%.o $(IKE_LIB) $(LIB
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
+# Symbol hygiene: every global symbol of the archive is ike_* (tests/ike/symcheck.sh, run by make check)
+.PHONY: ike-symcheck
+ike-symcheck: $(IKE_LIB)
+	tests/ike/symcheck.sh $(IKE_LIB)
+
 PROGS += vrfsec-ike-peer:tests/ike
 PLIBS_vrfsec-ike-peer := $(IKE_LIB)
 

@@ -125,6 +125,10 @@ struct ike_profile {
 	 * remote_id_suffix = 1 accepts instead any ID of remote_id's type that ends with remote_id's
 	 * data (say ".example.net" or "@example.net"). */
 	uint8_t remote_id_suffix;
+	/* Initiator: also ask for an IPv6 address and DNS (INTERNAL_IP6_ADDRESS / _DNS) in the CP
+	 * request; alone (want_vip 0) an IPv6-only request. Our local TS is then narrowed by the
+	 * responder to the /128 (and /32). */
+	uint8_t want_vip6;
 };
 
 /* Authentication methods of a profile side. */
@@ -132,11 +136,31 @@ enum { IKE_AUTHN_PSK = 0, IKE_AUTHN_PUBKEY = 1 };
 /* When we send our CERT payloads (and the intermediates of creds after it). */
 enum { IKE_SEND_CERT_IFASKED = 0, IKE_SEND_CERT_ALWAYS = 1, IKE_SEND_CERT_NEVER = 2 };
 
-/* A virtual IP lease (IPv4 only for now). */
+/* A virtual IP lease: an IPv4 address (addr, unless no_addr4) and/or an IPv6 address (addr6 when
+ * has_addr6; one /128, RFC 7296 3.15.1), each with up to two DNS servers. */
 struct ike_vip {
 	uint8_t addr[4];
 	uint8_t dns[2][4];
 	uint8_t n_dns;
+	uint8_t no_addr4;          /* addr is not set: an IPv6-only lease */
+	uint8_t has_addr6;
+	uint8_t addr6[16];
+	uint8_t dns6[2][16];
+	uint8_t n_dns6;
+};
+/* What a CP request asked for (vip_acquire_af's want). */
+enum { IKE_VIP_WANT_V4 = 1, IKE_VIP_WANT_V6 = 2 };
+
+/* Why IKE_AUTH failed once a profile was chosen (auth_failed). */
+enum ike_auth_fail {
+	IKE_AUTHF_PSK = 1,      /* the peer's shared-key AUTH does not verify (wrong PSK) */
+	IKE_AUTHF_SIGNATURE,    /* the peer's signature does not verify */
+	IKE_AUTHF_CERT,         /* no / untrusted certificate, its ID not certified, or peer_cert refused */
+	IKE_AUTHF_IDENTITY,     /* the peer's ID is not the profile's remote_id */
+	IKE_AUTHF_PEER,         /* initiator: the responder answered AUTHENTICATION_FAILED */
+	IKE_AUTHF_LOCAL,        /* our side: the profile is unusable, we cannot sign, or the answer
+				 * could not be built */
+	IKE_AUTHF_NEGOTIATION,  /* initiator: the responder refused IKE_AUTH otherwise (notify) */
 };
 
 /* A CHILD SA as reported to the agent. The key buffers are wiped after the callback. */
@@ -209,6 +233,25 @@ struct ike_callbacks {
 	 * for a revoked serial. Optional. */
 	int (*peer_cert)(void *user, void *profile_user, const struct ike_id *peer,
 			 const uint8_t *der, size_t len);
+	/* An authenticated message of an established IKE SA (local SPI ike_spi) came from another
+	 * remote address or port than the last one (a NAT mapping changed, RFC 7296 2.23); the
+	 * library now sends there, and the agent moves the SA's ESP peer (UDP encapsulation port
+	 * included) to remote. Optional. */
+	void (*peer_moved)(void *user, uint64_t ike_spi, const struct sockaddr *remote);
+	/* A liveness check (ike_sa_dpd or the profile's dpd_s) completed: alive 1 when the peer
+	 * answered, 0 when the retransmissions were exhausted (the IKE SA then goes down with
+	 * IKE_DOWN_TIMEOUT right after). Optional. */
+	void (*dpd_result)(void *user, uint64_t ike_spi, int alive);
+	/* IKE_AUTH failed after a profile was chosen (profile_user: its user pointer), in either
+	 * role; why: enum ike_auth_fail. A responder SA that never came up is not reported through
+	 * ike_down, so this is where the agent releases what get_profile prepared. Optional. */
+	void (*auth_failed)(void *user, void *profile_user, const struct ike_id *peer, int why);
+	/* Responder with give_vip, when set (instead of vip_acquire): lease what a CP request asked
+	 * for, want = IKE_VIP_WANT_V4 | IKE_VIP_WANT_V6; fill *out (addr, or no_addr4 = 1; addr6
+	 * with has_addr6 = 1; DNS servers). 0 or -errno (INTERNAL_ADDRESS_FAILURE). A lease
+	 * without any address asked for fails too. Released through vip_release. Optional. */
+	int (*vip_acquire_af)(void *user, void *profile_user, const struct ike_id *peer, unsigned want,
+			      struct ike_vip *out);
 };
 
 /*
@@ -295,6 +338,11 @@ int ike_sa_rekey_ike(struct ike_ctx *ctx, uint64_t spi, uint64_t now_ms);
 int ike_sa_delete_child(struct ike_ctx *ctx, uint32_t spi_in, uint64_t now_ms);
 int ike_sa_delete(struct ike_ctx *ctx, uint64_t spi, uint64_t now_ms);
 int ike_sa_dpd(struct ike_ctx *ctx, uint64_t spi, uint64_t now_ms);
+/* Remove the IKE SA with local SPI spi and its CHILD SAs at once, in any state, without a
+ * message to the peer and without retransmissions (for a peer declared dead): child_down
+ * (IKE_DOWN_TIMEOUT) for each CHILD SA, vip_release, then ike_down (IKE_DOWN_TIMEOUT) if the
+ * SA was reported up or initiated by us. 0 or -ENOENT. */
+int ike_sa_drop(struct ike_ctx *ctx, uint64_t spi);
 /* 1 when the IKE SA with local SPI spi is established, 0 if not, -ENOENT if unknown. */
 int ike_sa_established(const struct ike_ctx *ctx, uint64_t spi);
 

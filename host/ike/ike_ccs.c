@@ -12,19 +12,19 @@ static int new_nonce(uint8_t *n, uint8_t *len)
 	return ike_random(n, 32);
 }
 
-int child_rekey_start(struct ike_sa *sa, uint32_t spi_in)
+int ike_child_rekey_start(struct ike_sa *sa, uint32_t spi_in)
 {
-	struct ike_child *ch = child_find_in(sa, spi_in);
+	struct ike_child *ch = ike_child_find_in(sa, spi_in);
 	if (!ch || ch->state != CH_INSTALLED)
 		return -ENOENT;
-	sa_req_clear(sa);
+	ike_sa_req_clear(sa);
 	uint8_t inner[4096], pub[128], spi_be[4];
 	struct ike_wr w;
 	struct ike_proposal props[IKE_MAX_PROPS];
-	uint32_t spi = new_esp_spi(sa->ctx);
+	uint32_t spi = ike_new_esp_spi(sa->ctx);
 	if (!spi || new_nonce(sa->rq.nonce, &sa->rq.nlen))
 		return -EIO;
-	uint16_t group = sa->prof.esp[0].dh;
+	uint16_t group = sa->prof->esp[0].dh;
 	int pl = 0;
 	if (group) {
 		if (ike_dh_create(group, &sa->rq.dh) || (pl = ike_dh_pub(sa->rq.dh, pub, sizeof(pub))) < 0)
@@ -33,16 +33,16 @@ int child_rekey_start(struct ike_sa *sa, uint32_t spi_in)
 	ike_put32(spi_be, ch->spi_in);
 	ike_wr_init(&w, inner, sizeof(inner));
 	ike_wr_notify(&w, IKE_PROTO_ESP, spi_be, 4, IKE_N_REKEY_SA, NULL, 0);
-	unsigned n = sa->prof.n_esp > IKE_MAX_PROPS ? IKE_MAX_PROPS : sa->prof.n_esp;
-	build_esp_props(sa->prof.esp, n, spi, 1, props);
+	unsigned n = sa->prof->n_esp > IKE_MAX_PROPS ? IKE_MAX_PROPS : sa->prof->n_esp;
+	ike_build_esp_props(sa->prof->esp, n, spi, 1, props);
 	ike_wr_sa(&w, props, n);
 	ike_wr_nonce(&w, sa->rq.nonce, sa->rq.nlen);
 	if (group)
 		ike_wr_ke(&w, group, pub, (size_t)pl);
 	ike_wr_ts(&w, IKE_PT_TSI, ch->lts, ch->n_lts);
 	ike_wr_ts(&w, IKE_PT_TSR, ch->rts, ch->n_rts);
-	/* sa_request keeps the exchange state already placed in sa->rq */
-	int rc = sa_request(sa, IKE_CREATE_CHILD_SA, &w, RQ_CHILD_REKEY);
+	/* ike_sa_request keeps the exchange state already placed in sa->rq */
+	int rc = ike_sa_request(sa, IKE_CREATE_CHILD_SA, &w, RQ_CHILD_REKEY);
 	sa->rq.new_spi = spi;
 	sa->rq.child_spi = ch->spi_in;
 	return rc;
@@ -53,19 +53,19 @@ int ike_rekey_start(struct ike_sa *sa)
 	uint8_t inner[1024], pub[128], spi_be[8];
 	struct ike_wr w;
 	struct ike_proposal prop;
-	uint64_t spi = new_ike_spi(sa->ctx);
+	uint64_t spi = ike_new_ike_spi(sa->ctx);
 	int pl;
-	sa_req_clear(sa);
+	ike_sa_req_clear(sa);
 	if (!spi || new_nonce(sa->rq.nonce, &sa->rq.nlen) || ike_dh_create(sa->alg.dh, &sa->rq.dh) ||
 	    (pl = ike_dh_pub(sa->rq.dh, pub, sizeof(pub))) < 0)
 		return -EIO;
 	ike_put64(spi_be, spi);
-	build_ike_props(&sa->alg, 1, spi_be, 8, &prop);
+	ike_build_ike_props(&sa->alg, 1, spi_be, 8, &prop);
 	ike_wr_init(&w, inner, sizeof(inner));
 	ike_wr_sa(&w, &prop, 1);
 	ike_wr_nonce(&w, sa->rq.nonce, sa->rq.nlen);
 	ike_wr_ke(&w, sa->alg.dh, pub, (size_t)pl);
-	int rc = sa_request(sa, IKE_CREATE_CHILD_SA, &w, RQ_IKE_REKEY);
+	int rc = ike_sa_request(sa, IKE_CREATE_CHILD_SA, &w, RQ_IKE_REKEY);
 	sa->rq.new_ike_spi = spi;
 	return rc;
 }
@@ -76,7 +76,7 @@ static void respond_notify(struct ike_sa *sa, uint32_t msgid, uint16_t type, con
 	struct ike_wr w;
 	ike_wr_init(&w, inner, sizeof(inner));
 	ike_wr_notify(&w, 0, NULL, 0, type, d, len);
-	sa_respond(sa, IKE_CREATE_CHILD_SA, msgid, &w);
+	ike_sa_respond(sa, IKE_CREATE_CHILD_SA, msgid, &w);
 }
 
 /* The new IKE SA of a rekey; takes over the CHILD SAs and the virtual IP of the old one. */
@@ -85,15 +85,20 @@ static struct ike_sa *ike_successor(struct ike_sa *old, int initiator, uint64_t 
 				    const uint8_t *ni, size_t nilen, const uint8_t *nr, size_t nrlen)
 {
 	uint8_t seed[IKE_PRF_MAX];
-	struct ike_sa *sa = sa_new(old->ctx, (uint8_t)initiator);
+	struct ike_sa *sa = ike_sa_new(old->ctx, (uint8_t)initiator);
 	if (!sa)
 		return NULL;
 	sa->spi_i = spi_i;
 	sa->spi_r = spi_r;
 	sa->alg = *alg;
-	sa->prof = old->prof;
+	sa->prof = ike_prof_get(old->ctx, old->prof); /* an equal copy: takes another reference */
+	if (!sa->prof) {
+		sa->prof = &ike_no_profile;
+		ike_sa_mark_dead(sa);
+		return NULL;
+	}
+	sa->puser = old->puser;
 	sa->has_prof = 1;
-	sa_hold_creds(sa);
 	sa->frag_ok = old->frag_ok; /* extensions of IKE_SA_INIT carry over to the rekeyed SA */
 	sa->peer_hashes = old->peer_hashes;
 	sa->peer_id = old->peer_id;
@@ -107,7 +112,7 @@ static struct ike_sa *ike_successor(struct ike_sa *old, int initiator, uint64_t 
 	    ike_derive_keys(alg->prf, seed, ni, nilen, nr, nrlen, spi_i, spi_r,
 			    alg->key_bits / 8 + IKE_GCM_SALT, &sa->k)) {
 		ike_wipe(seed, sizeof(seed));
-		sa->state = ST_DEAD;
+		ike_sa_mark_dead(sa);
 		return NULL;
 	}
 	ike_wipe(seed, sizeof(seed));
@@ -115,6 +120,9 @@ static struct ike_sa *ike_successor(struct ike_sa *old, int initiator, uint64_t 
 	sa->state = ST_ESTABLISHED;
 	sa->children = old->children;
 	old->children = NULL;
+	for (struct ike_child *ch = sa->children; ch; ch = ch->next)
+		ch->sa = sa;
+	ike_sa_index(sa);
 	sa->vip = old->vip;
 	sa->has_vip = old->has_vip;
 	old->has_vip = 0;
@@ -132,7 +140,7 @@ static int ccs_ike_request(struct ike_sa *sa, const struct ike_hdr *h, const str
 	uint8_t num, spi[8], spi_size;
 	const struct ike_pl *pk = ike_chain_find(c, IKE_PT_KE);
 	struct ike_ke_pl ke;
-	if (select_ike(&sa->alg, 1, sap, &alg, &num, spi, &spi_size) || spi_size != 8) {
+	if (ike_select_ike(&sa->alg, 1, sap, &alg, &num, spi, &spi_size) || spi_size != 8) {
 		respond_notify(sa, h->msgid, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return 0;
 	}
@@ -153,7 +161,7 @@ static int ccs_ike_request(struct ike_sa *sa, const struct ike_hdr *h, const str
 		respond_notify(sa, h->msgid, IKE_N_INVALID_SYNTAX, NULL, 0);
 		return -EBADMSG;
 	}
-	uint64_t our = new_ike_spi(sa->ctx);
+	uint64_t our = ike_new_ike_spi(sa->ctx);
 	struct ike_sa *n = ike_successor(sa, 0, ike_get64(spi), our, &alg, gir, (size_t)gl, pn->body,
 					 pn->len, nr, nrlen);
 	ike_wipe(gir, sizeof(gir));
@@ -165,18 +173,18 @@ static int ccs_ike_request(struct ike_sa *sa, const struct ike_hdr *h, const str
 	struct ike_wr w;
 	struct ike_proposal prop;
 	ike_put64(spi_be, our);
-	build_ike_props(&alg, 1, spi_be, 8, &prop);
+	ike_build_ike_props(&alg, 1, spi_be, 8, &prop);
 	prop.num = num;
 	ike_wr_init(&w, inner, sizeof(inner));
 	ike_wr_sa(&w, &prop, 1);
 	ike_wr_nonce(&w, nr, nrlen);
 	ike_wr_ke(&w, alg.dh, pub, (size_t)pl);
-	int rc = sa_respond(sa, IKE_CREATE_CHILD_SA, h->msgid, &w);
+	int rc = ike_sa_respond(sa, IKE_CREATE_CHILD_SA, h->msgid, &w);
 	/* the old SA now waits for the peer's DELETE; its children already moved */
 	sa->state = ST_REKEYED;
 	sa->expire_at = sa->ctx->now + 30000;
 	sa->n_tasks = 0;
-	sa_report_up(n, sa_local_spi(sa));
+	ike_sa_report_up(n, ike_sa_local_spi(sa));
 	return rc;
 }
 
@@ -192,7 +200,7 @@ static int ccs_child_request(struct ike_sa *sa, const struct ike_hdr *h, const s
 		return -EBADMSG;
 	}
 	if (ike_chain_notify(c, IKE_N_REKEY_SA, &rn)) {
-		old = rn.spi_size == 4 ? child_find_out(sa, ike_get32(rn.spi)) : NULL;
+		old = rn.spi_size == 4 ? ike_child_find_out(sa, ike_get32(rn.spi)) : NULL;
 		if (!old || old->state == CH_DELETING) {
 			respond_notify(sa, h->msgid, IKE_N_CHILD_SA_NOT_FOUND, NULL, 0);
 			return 0;
@@ -205,7 +213,7 @@ static int ccs_child_request(struct ike_sa *sa, const struct ike_hdr *h, const s
 	struct ike_esp_prop prop;
 	uint8_t num;
 	uint32_t spi_out;
-	if (select_esp(sa->prof.esp, sa->prof.n_esp, sap, 1, &prop, &num, &spi_out)) {
+	if (ike_select_esp(sa->prof->esp, sa->prof->n_esp, sap, 1, &prop, &num, &spi_out)) {
 		respond_notify(sa, h->msgid, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return 0;
 	}
@@ -234,17 +242,17 @@ static int ccs_child_request(struct ike_sa *sa, const struct ike_hdr *h, const s
 	struct ike_ts nts_i[IKE_MAX_TS], nts_r[IKE_MAX_TS];
 	unsigned ni, nr;
 	if (old) {
-		ni = ts_narrow(tsi.ts, tsi.n, old->rts, old->n_rts, nts_i, IKE_MAX_TS);
-		nr = ts_narrow(tsr.ts, tsr.n, old->lts, old->n_lts, nts_r, IKE_MAX_TS);
+		ni = ike_ts_narrow(tsi.ts, tsi.n, old->rts, old->n_rts, nts_i, IKE_MAX_TS);
+		nr = ike_ts_narrow(tsr.ts, tsr.n, old->lts, old->n_lts, nts_r, IKE_MAX_TS);
 	} else {
-		ni = ts_narrow(tsi.ts, tsi.n, sa->prof.remote_ts, sa->prof.n_remote_ts, nts_i, IKE_MAX_TS);
-		nr = ts_narrow(tsr.ts, tsr.n, sa->prof.local_ts, sa->prof.n_local_ts, nts_r, IKE_MAX_TS);
+		ni = ike_ts_narrow(tsi.ts, tsi.n, sa->prof->remote_ts, sa->prof->n_remote_ts, nts_i, IKE_MAX_TS);
+		nr = ike_ts_narrow(tsr.ts, tsr.n, sa->prof->local_ts, sa->prof->n_local_ts, nts_r, IKE_MAX_TS);
 	}
 	uint8_t nonce[32], nlen;
-	uint32_t spi_in = new_esp_spi(sa->ctx);
+	uint32_t spi_in = ike_new_esp_spi(sa->ctx);
 	struct ike_child *ch = NULL;
 	if (ni && nr && spi_in && new_nonce(nonce, &nlen) == 0)
-		ch = child_add(sa, spi_in, spi_out, &prop, 0);
+		ch = ike_child_add(sa, spi_in, spi_out, &prop, 0);
 	if (!ch) {
 		ike_wipe(gir, sizeof(gir));
 		respond_notify(sa, h->msgid, ni && nr ? IKE_N_TEMPORARY_FAILURE : IKE_N_TS_UNACCEPTABLE,
@@ -255,7 +263,7 @@ static int ccs_child_request(struct ike_sa *sa, const struct ike_hdr *h, const s
 	ch->n_rts = (uint8_t)ni;
 	memcpy(ch->lts, nts_r, sizeof(nts_r));
 	ch->n_lts = (uint8_t)nr;
-	int rc = child_install(sa, ch, prop.dh ? gir : NULL, (size_t)gl, pn->body, pn->len, nonce, nlen,
+	int rc = ike_child_install(sa, ch, prop.dh ? gir : NULL, (size_t)gl, pn->body, pn->len, nonce, nlen,
 			       old ? old->spi_in : 0);
 	ike_wipe(gir, sizeof(gir));
 	if (old) {
@@ -275,7 +283,7 @@ static int ccs_child_request(struct ike_sa *sa, const struct ike_hdr *h, const s
 	uint8_t inner[4096];
 	struct ike_wr w;
 	struct ike_proposal out;
-	build_esp_props(&prop, 1, spi_in, 1, &out);
+	ike_build_esp_props(&prop, 1, spi_in, 1, &out);
 	out.num = num;
 	ike_wr_init(&w, inner, sizeof(inner));
 	ike_wr_sa(&w, &out, 1);
@@ -284,11 +292,11 @@ static int ccs_child_request(struct ike_sa *sa, const struct ike_hdr *h, const s
 		ike_wr_ke(&w, prop.dh, pub, (size_t)pl);
 	ike_wr_ts(&w, IKE_PT_TSI, nts_i, ni);
 	ike_wr_ts(&w, IKE_PT_TSR, nts_r, nr);
-	int rc2 = sa_respond(sa, IKE_CREATE_CHILD_SA, h->msgid, &w);
+	int rc2 = ike_sa_respond(sa, IKE_CREATE_CHILD_SA, h->msgid, &w);
 	return rc ? rc : rc2;
 }
 
-int ccs_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_chain *c)
+int ike_ccs_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_chain *c)
 {
 	if (sa->state != ST_ESTABLISHED) {
 		respond_notify(sa, h->msgid, IKE_N_TEMPORARY_FAILURE, NULL, 0);
@@ -307,7 +315,7 @@ int ccs_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_cha
 
 static int child_rekey_done(struct ike_sa *sa, const struct ike_chain *c)
 {
-	struct ike_child *old = child_find_in(sa, sa->rq.child_spi);
+	struct ike_child *old = ike_child_find_in(sa, sa->rq.child_spi);
 	const struct ike_pl *ps = ike_chain_find(c, IKE_PT_SA), *pn = ike_chain_find(c, IKE_PT_NONCE),
 			    *pi = ike_chain_find(c, IKE_PT_TSI), *pr = ike_chain_find(c, IKE_PT_TSR);
 	struct ike_sa_pl sap;
@@ -315,19 +323,19 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_chain *c)
 	struct ike_esp_prop prop;
 	uint8_t num;
 	uint32_t spi_out;
-	uint16_t err = chain_error(c);
+	uint16_t err = ike_chain_error(c);
 	if (err || !old) {
 		ike_log(sa->ctx, 1, "CHILD SA rekey refused (notify %u)", err);
-		if (old && old->state == CH_INSTALLED && sa->prof.child_rekey_s)
+		if (old && old->state == CH_INSTALLED && sa->prof->child_rekey_s)
 			old->rekey_at = sa->ctx->now + 10000; /* try again later */
-		sa_done(sa);
+		ike_sa_done(sa);
 		return 0;
 	}
 	if (!ps || !pn || !pi || !pr || ike_sa_parse(ps->body, ps->len, &sap) || sap.n != 1 ||
 	    ike_nonce_check(pn->len) || ike_ts_parse(pi->body, pi->len, &tsi) ||
 	    ike_ts_parse(pr->body, pr->len, &tsr) ||
-	    select_esp(sa->prof.esp, sa->prof.n_esp, &sap, 1, &prop, &num, &spi_out) ||
-	    !ts_within(tsi.ts, tsi.n, old->lts, old->n_lts) || !ts_within(tsr.ts, tsr.n, old->rts, old->n_rts))
+	    ike_select_esp(sa->prof->esp, sa->prof->n_esp, &sap, 1, &prop, &num, &spi_out) ||
+	    !ike_ts_within(tsi.ts, tsi.n, old->lts, old->n_lts) || !ike_ts_within(tsr.ts, tsr.n, old->rts, old->n_rts))
 		return -EBADMSG;
 	uint8_t gir[128];
 	int gl = 0;
@@ -339,14 +347,14 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_chain *c)
 		    (gl = ike_dh_shared(sa->rq.dh, ke.data, ke.len, gir, sizeof(gir))) < 0)
 			return -EBADMSG;
 	}
-	struct ike_child *ch = child_add(sa, sa->rq.new_spi, spi_out, &prop, 1);
+	struct ike_child *ch = ike_child_add(sa, sa->rq.new_spi, spi_out, &prop, 1);
 	if (!ch)
 		return -ENOMEM;
 	memcpy(ch->lts, tsi.ts, sizeof(tsi.ts));
 	ch->n_lts = tsi.n;
 	memcpy(ch->rts, tsr.ts, sizeof(tsr.ts));
 	ch->n_rts = tsr.n;
-	child_install(sa, ch, prop.dh ? gir : NULL, (size_t)gl, sa->rq.nonce, sa->rq.nlen, pn->body,
+	ike_child_install(sa, ch, prop.dh ? gir : NULL, (size_t)gl, sa->rq.nonce, sa->rq.nlen, pn->body,
 		      pn->len, old->spi_in);
 	ike_wipe(gir, sizeof(gir));
 	/* 2.8: of two rekeys of one SA, the exchange with the lowest nonce made the redundant SA */
@@ -359,13 +367,13 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_chain *c)
 		redundant = memcmp(lo, old->peer_nonce_min, m) < 0;
 	}
 	uint32_t new_in = ch->spi_in;
-	sa_done(sa);
+	ike_sa_done(sa);
 	old->state = CH_REKEYED;
 	if (redundant) {
 		ike_log(sa->ctx, 2, "rekey collision: our CHILD SA %08x is redundant", new_in);
-		sa_queue(sa, RQ_DELETE_CHILD, new_in);
+		ike_sa_queue(sa, RQ_DELETE_CHILD, new_in);
 	} else {
-		sa_queue(sa, RQ_DELETE_CHILD, old->spi_in);
+		ike_sa_queue(sa, RQ_DELETE_CHILD, old->spi_in);
 	}
 	return 0;
 }
@@ -378,17 +386,17 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_chain *c)
 	struct ike_ke_pl ke;
 	struct ike_ike_prop alg;
 	uint8_t num, spi[8], spi_size, gir[128];
-	uint16_t err = chain_error(c);
+	uint16_t err = ike_chain_error(c);
 	if (err) {
 		ike_log(sa->ctx, 1, "IKE SA rekey refused (notify %u)", err);
-		if (sa->prof.ike_rekey_s)
+		if (sa->prof->ike_rekey_s)
 			sa->rekey_at = sa->ctx->now + 10000;
-		sa_done(sa);
+		ike_sa_done(sa);
 		return 0;
 	}
 	int gl;
 	if (!ps || !pn || !pk || ike_sa_parse(ps->body, ps->len, &sap) || sap.n != 1 ||
-	    ike_nonce_check(pn->len) || select_ike(&sa->alg, 1, &sap, &alg, &num, spi, &spi_size) ||
+	    ike_nonce_check(pn->len) || ike_select_ike(&sa->alg, 1, &sap, &alg, &num, spi, &spi_size) ||
 	    spi_size != 8 || ike_ke_parse(pk->body, pk->len, &ke) || ke.group != alg.dh ||
 	    (gl = ike_dh_shared(sa->rq.dh, ke.data, ke.len, gir, sizeof(gir))) < 0)
 		return -EBADMSG;
@@ -397,15 +405,15 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_chain *c)
 	ike_wipe(gir, sizeof(gir));
 	if (!n)
 		return -ENOMEM;
-	sa_done(sa);
+	ike_sa_done(sa);
 	sa->state = ST_REKEYED;
 	sa->n_tasks = 0;
-	sa_queue(sa, RQ_DELETE_IKE, 0);
-	sa_report_up(n, sa_local_spi(sa));
+	ike_sa_queue(sa, RQ_DELETE_IKE, 0);
+	ike_sa_report_up(n, ike_sa_local_spi(sa));
 	return 0;
 }
 
-int ccs_response(struct ike_sa *sa, const struct ike_chain *c)
+int ike_ccs_response(struct ike_sa *sa, const struct ike_chain *c)
 {
 	return sa->rq.kind == RQ_IKE_REKEY ? ike_rekey_done(sa, c) : child_rekey_done(sa, c);
 }

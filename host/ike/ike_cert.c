@@ -249,7 +249,7 @@ int ike_creds_subject_id(const struct ike_creds *c, struct ike_id *out)
 	return 0;
 }
 
-size_t pki_certreq(const struct ike_creds *c, uint8_t *out, size_t cap)
+size_t ike_pki_certreq(const struct ike_creds *c, uint8_t *out, size_t cap)
 {
 	size_t n = 0;
 	for (int i = 0; c && i < sk_X509_num(c->anchors) && n + PKI_KEYID_LEN <= cap; i++) {
@@ -264,7 +264,7 @@ size_t pki_certreq(const struct ike_creds *c, uint8_t *out, size_t cap)
 	return n;
 }
 
-int pki_cert_der(const struct ike_creds *c, unsigned i, uint8_t **der)
+int ike_pki_cert_der(const struct ike_creds *c, unsigned i, uint8_t **der)
 {
 	X509 *x = i == 0 ? c->cert : (int)i <= sk_X509_num(c->chain) ? sk_X509_value(c->chain, (int)i - 1) : NULL;
 	*der = NULL;
@@ -280,7 +280,7 @@ static int str_eq(const ASN1_STRING *s, const struct ike_id *id)
 	       strncasecmp((const char *)ASN1_STRING_get0_data(s), (const char *)id->data, id->len) == 0;
 }
 
-int pki_id_in_cert(X509 *x, const struct ike_id *id)
+int ike_pki_id_in_cert(X509 *x, const struct ike_id *id)
 {
 	if (id->type == IKE_ID_DER_ASN1_DN) {
 		const uint8_t *p = id->data;
@@ -309,7 +309,7 @@ int pki_id_in_cert(X509 *x, const struct ike_id *id)
 	return ok;
 }
 
-int pki_verify_peer(const struct ike_creds *c, const struct ike_cert_pl *certs, unsigned n,
+int ike_pki_verify_peer(const struct ike_creds *c, const struct ike_cert_pl *certs, unsigned n,
 		    const struct ike_id *id, X509 **ee, char *why, size_t cap)
 {
 	X509 *x[PKI_MAX_PEER_CERTS] = { NULL };
@@ -346,7 +346,7 @@ int pki_verify_peer(const struct ike_creds *c, const struct ike_cert_pl *certs, 
 			 X509_STORE_CTX_get_error_depth(ctx));
 		goto out;
 	}
-	if (!pki_id_in_cert(x[0], id)) {
+	if (!ike_pki_id_in_cert(x[0], id)) {
 		snprintf(why, cap, "identity not certified by the peer's certificate");
 		goto out;
 	}

@@ -6,7 +6,7 @@
 
 #include "ike_int.h"
 
-void build_esp_props(const struct ike_esp_prop *p, unsigned n, uint32_t spi, int with_dh,
+void ike_build_esp_props(const struct ike_esp_prop *p, unsigned n, uint32_t spi, int with_dh,
 		     struct ike_proposal *out)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -24,7 +24,7 @@ void build_esp_props(const struct ike_esp_prop *p, unsigned n, uint32_t spi, int
 }
 
 /* pfs_ok = 0 (IKE_AUTH): DH transforms in the offer are ignored and none is chosen. */
-int select_esp(const struct ike_esp_prop *ours, unsigned n, const struct ike_sa_pl *sa, int pfs_ok,
+int ike_select_esp(const struct ike_esp_prop *ours, unsigned n, const struct ike_sa_pl *sa, int pfs_ok,
 	       struct ike_esp_prop *chosen, uint8_t *num, uint32_t *spi)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -59,7 +59,7 @@ int select_esp(const struct ike_esp_prop *ours, unsigned n, const struct ike_sa_
 	return -ENOENT;
 }
 
-struct ike_child *child_find_in(struct ike_sa *sa, uint32_t spi_in)
+struct ike_child *ike_child_find_in(struct ike_sa *sa, uint32_t spi_in)
 {
 	for (struct ike_child *c = sa->children; c; c = c->next)
 		if (c->spi_in == spi_in)
@@ -67,7 +67,7 @@ struct ike_child *child_find_in(struct ike_sa *sa, uint32_t spi_in)
 	return NULL;
 }
 
-struct ike_child *child_find_out(struct ike_sa *sa, uint32_t spi_out)
+struct ike_child *ike_child_find_out(struct ike_sa *sa, uint32_t spi_out)
 {
 	for (struct ike_child *c = sa->children; c; c = c->next)
 		if (c->spi_out == spi_out)
@@ -75,7 +75,7 @@ struct ike_child *child_find_out(struct ike_sa *sa, uint32_t spi_out)
 	return NULL;
 }
 
-struct ike_child *child_add(struct ike_sa *sa, uint32_t spi_in, uint32_t spi_out,
+struct ike_child *ike_child_add(struct ike_sa *sa, uint32_t spi_in, uint32_t spi_out,
 			    const struct ike_esp_prop *p, int initiator)
 {
 	struct ike_child *c = calloc(1, sizeof(*c));
@@ -85,16 +85,18 @@ struct ike_child *child_add(struct ike_sa *sa, uint32_t spi_in, uint32_t spi_out
 	c->spi_out = spi_out;
 	c->prop = *p;
 	c->initiator = (uint8_t)initiator;
+	c->sa = sa;
 	c->next = sa->children;
 	sa->children = c;
+	ike_htab_add(&sa->ctx->children, &c->h, spi_in);
 	return c;
 }
 
 static void fill_info(struct ike_sa *sa, const struct ike_child *ch, struct ike_child_info *ci)
 {
 	memset(ci, 0, sizeof(*ci));
-	ci->ike_spi = sa_local_spi(sa);
-	ci->profile_user = sa->prof.user;
+	ci->ike_spi = ike_sa_local_spi(sa);
+	ci->profile_user = sa->puser;
 	ci->spi_in = ch->spi_in;
 	ci->spi_out = ch->spi_out;
 	ci->encr = ch->prop.encr;
@@ -108,15 +110,15 @@ static void fill_info(struct ike_sa *sa, const struct ike_child *ch, struct ike_
 	ci->n_remote_ts = ch->n_rts;
 	ci->has_vip = sa->has_vip;
 	ci->vip = sa->vip;
-	ci->local = sa->local;
-	ci->remote = sa->remote;
+	memcpy(&ci->local, &sa->local, sizeof(sa->local));
+	memcpy(&ci->remote, &sa->remote, sizeof(sa->remote));
 }
 
 /*
  * KEYMAT = prf+(SK_d, [g^ir |] Ni | Nr); Ni/Nr are the nonces of the exchange that made the SA.
  * The exchange initiator's outbound (initiator -> responder) key and salt come first.
  */
-int child_install(struct ike_sa *sa, struct ike_child *ch, const uint8_t *gir, size_t glen,
+int ike_child_install(struct ike_sa *sa, struct ike_child *ch, const uint8_t *gir, size_t glen,
 		  const uint8_t *ni, size_t nilen, const uint8_t *nr, size_t nrlen, uint32_t rekeys)
 {
 	size_t kl = ch->prop.key_bits / 8, el = kl + IKE_GCM_SALT;
@@ -136,7 +138,7 @@ int child_install(struct ike_sa *sa, struct ike_child *ch, const uint8_t *gir, s
 	memcpy(ci.salt_in, in + kl, IKE_GCM_SALT);
 	ike_wipe(km, sizeof(km));
 	ch->state = CH_INSTALLED;
-	ch->rekey_at = sa->prof.child_rekey_s ? sa->ctx->now + 1000ull * sa->prof.child_rekey_s : 0;
+	ch->rekey_at = sa->prof->child_rekey_s ? sa->ctx->now + 1000ull * sa->prof->child_rekey_s : 0;
 	ike_log(sa->ctx, 1, "CHILD SA in %08x out %08x up (aes-gcm-%u%s)", ch->spi_in, ch->spi_out,
 		ch->prop.key_bits, ci.udp_encap ? ", UDP-encapsulated" : "");
 	if (sa->ctx->cfg.cb.child_up)
@@ -152,11 +154,12 @@ static void unlink_child(struct ike_sa *sa, struct ike_child *ch)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = ch->next;
+	ike_htab_del(&sa->ctx->children, &ch->h);
 	ike_wipe(ch, sizeof(*ch));
 	free(ch);
 }
 
-void child_down(struct ike_sa *sa, struct ike_child *ch, enum ike_down_reason why)
+void ike_child_down(struct ike_sa *sa, struct ike_child *ch, enum ike_down_reason why)
 {
 	struct ike_child_info ci;
 	fill_info(sa, ch, &ci);
@@ -166,11 +169,11 @@ void child_down(struct ike_sa *sa, struct ike_child *ch, enum ike_down_reason wh
 	unlink_child(sa, ch);
 }
 
-void child_free_all(struct ike_sa *sa, int report, enum ike_down_reason why)
+void ike_child_free_all(struct ike_sa *sa, int report, enum ike_down_reason why)
 {
 	while (sa->children) {
 		if (report)
-			child_down(sa, sa->children, why);
+			ike_child_down(sa, sa->children, why);
 		else
 			unlink_child(sa, sa->children);
 	}

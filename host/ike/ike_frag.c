@@ -23,7 +23,7 @@ enum { SKF_HDR = IKE_GEN_LEN + 4, SKF_OVERHEAD = IKE_HDR_LEN + SKF_HDR + IKE_GCM
 /* Bytes around an IKE message in its datagram: IP, UDP and the non-ESP marker. */
 static size_t dgram_overhead(const struct ike_sa *sa)
 {
-	return (sa->remote.ss_family == AF_INET6 ? 40u : 20u) + 8u + (sa->natt ? 4u : 0u);
+	return (sa->remote.sa.sa_family == AF_INET6 ? 40u : 20u) + 8u + (sa->natt ? 4u : 0u);
 }
 
 static void gcm_nonce(const uint8_t *key, size_t klen, const uint8_t *iv, uint8_t nonce[12])
@@ -67,7 +67,7 @@ static int seal_fragment(struct ike_sa *sa, const struct ike_hdr *h, uint8_t np,
 	return rc ? rc : (int)w.len;
 }
 
-int sa_seal_out(struct ike_sa *sa, uint8_t exch, int response, uint32_t msgid,
+int ike_sa_seal_out(struct ike_sa *sa, uint8_t exch, int response, uint32_t msgid,
 		const struct ike_wr *inner, uint8_t **pkt, size_t *len)
 {
 	const struct ike_config *cfg = &sa->ctx->cfg;
@@ -80,7 +80,7 @@ int sa_seal_out(struct ike_sa *sa, uint8_t exch, int response, uint32_t msgid,
 		uint8_t *p = malloc(whole);
 		if (!p)
 			return -ENOMEM;
-		int n = sa_seal(sa, exch, response, msgid, inner, p, whole);
+		int n = ike_sa_seal(sa, exch, response, msgid, inner, p, whole);
 		if (n < 0) {
 			free(p);
 			return n;
@@ -121,7 +121,7 @@ int sa_seal_out(struct ike_sa *sa, uint8_t exch, int response, uint32_t msgid,
 	return 0;
 }
 
-void frag_reset(struct ike_frag_rx *r)
+void ike_frag_reset(struct ike_frag_rx *r)
 {
 	if (r->part)
 		for (unsigned i = 0; i <= r->total; i++) {
@@ -167,7 +167,7 @@ static const struct ike_pl *skf_of(const struct ike_chain *c)
 	return f->type == IKE_PT_SKF && f->len >= 4 + IKE_GCM_IV + 1 + IKE_GCM_ICV ? f : NULL;
 }
 
-int frag_first_valid(struct ike_sa *sa, const uint8_t *buf, const struct ike_chain *c)
+int ike_frag_first_valid(struct ike_sa *sa, const uint8_t *buf, const struct ike_chain *c)
 {
 	const struct ike_pl *f = skf_of(c);
 	uint8_t *pt;
@@ -179,7 +179,7 @@ int frag_first_valid(struct ike_sa *sa, const uint8_t *buf, const struct ike_cha
 	return 1;
 }
 
-int frag_input(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
+int ike_frag_input(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
 	       const struct ike_chain *c, struct ike_chain *inner, uint8_t **out)
 {
 	const struct ike_config *cfg = &sa->ctx->cfg;
@@ -192,7 +192,7 @@ int frag_input(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
 	if (num == 0 || total == 0 || num > total || total > cfg->frag_max)
 		return -EBADMSG;
 	if (r->active && (r->msgid != h->msgid || r->exch != h->exch))
-		frag_reset(r); /* a message we no longer wait for */
+		ike_frag_reset(r); /* a message we no longer wait for */
 	if (r->active && total < r->total)
 		return -EALREADY; /* 2.6.2: from an older transmission with larger fragments */
 	if (r->active && total == r->total && r->part[num])
@@ -203,12 +203,12 @@ int frag_input(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
 	if (rc)
 		return rc; /* integrity first: a forged fragment changes nothing */
 	if (r->active && total > r->total)
-		frag_reset(r); /* 2.6.2: the sender retransmits with smaller fragments */
+		ike_frag_reset(r); /* 2.6.2: the sender retransmits with smaller fragments */
 	if (!r->active) {
 		r->part = calloc((size_t)total + 1, sizeof(*r->part));
 		r->plen = calloc((size_t)total + 1, sizeof(*r->plen));
 		if (!r->part || !r->plen) {
-			frag_reset(r);
+			ike_frag_reset(r);
 			free(pt);
 			return -ENOMEM;
 		}
@@ -227,7 +227,7 @@ int frag_input(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
 	if (r->bytes > cfg->frag_max_bytes) {
 		ike_log(sa->ctx, 1, "IKE message %u: fragments exceed %u bytes, dropped", h->msgid,
 			cfg->frag_max_bytes);
-		frag_reset(r);
+		ike_frag_reset(r);
 		return -EMSGSIZE;
 	}
 	if (r->have < r->total)
@@ -235,7 +235,7 @@ int frag_input(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
 	uint8_t *msg = malloc(r->bytes ? r->bytes : 1);
 	size_t off = 0;
 	if (!msg) {
-		frag_reset(r);
+		ike_frag_reset(r);
 		return -ENOMEM;
 	}
 	for (unsigned i = 1; i <= r->total; i++) {
@@ -245,7 +245,7 @@ int frag_input(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
 	uint8_t np = r->first_np;
 	ike_log(sa->ctx, 2, "IKE message %u reassembled from %u fragments (%zu bytes)", h->msgid,
 		r->total, off);
-	frag_reset(r);
+	ike_frag_reset(r);
 	if (ike_chain_parse(np, msg, off, inner, NULL) != 0) {
 		ike_wipe(msg, off);
 		free(msg);
@@ -255,18 +255,18 @@ int frag_input(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
 	return 0;
 }
 
-void frag_expire(struct ike_sa *sa, uint64_t now)
+void ike_frag_expire(struct ike_sa *sa, uint64_t now)
 {
 	struct ike_frag_rx *rs[2] = { &sa->fr_req, &sa->fr_rsp };
 	for (int i = 0; i < 2; i++)
 		if (rs[i]->active && now >= rs[i]->started + sa->ctx->cfg.frag_timeout_ms) {
 			ike_log(sa->ctx, 2, "IKE message %u: reassembly timed out (%u of %u fragments)",
 				rs[i]->msgid, rs[i]->have, rs[i]->total);
-			frag_reset(rs[i]);
+			ike_frag_reset(rs[i]);
 		}
 }
 
-uint64_t frag_deadline(const struct ike_sa *sa)
+uint64_t ike_frag_deadline(const struct ike_sa *sa)
 {
 	uint64_t t = 0;
 	const struct ike_frag_rx *rs[2] = { &sa->fr_req, &sa->fr_rsp };

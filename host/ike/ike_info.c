@@ -5,14 +5,14 @@
 
 #include "ike_int.h"
 
-int info_start(struct ike_sa *sa, uint8_t kind, uint32_t spi)
+int ike_info_start(struct ike_sa *sa, uint8_t kind, uint32_t spi)
 {
 	uint8_t inner[256];
 	struct ike_wr w;
 	uint8_t reason = IKE_DOWN_DELETED_BY_US;
 	ike_wr_init(&w, inner, sizeof(inner));
 	if (kind == RQ_DELETE_CHILD) {
-		struct ike_child *ch = child_find_in(sa, spi);
+		struct ike_child *ch = ike_child_find_in(sa, spi);
 		if (!ch || ch->state == CH_DELETING)
 			return -ENOENT;
 		reason = ch->state == CH_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_DELETED_BY_US;
@@ -25,14 +25,14 @@ int info_start(struct ike_sa *sa, uint8_t kind, uint32_t spi)
 	} else if (kind != RQ_DPD) {
 		return -EINVAL;
 	}
-	sa_req_clear(sa);
-	int rc = sa_request(sa, IKE_INFORMATIONAL, &w, kind);
+	ike_sa_req_clear(sa);
+	int rc = ike_sa_request(sa, IKE_INFORMATIONAL, &w, kind);
 	sa->rq.child_spi = spi;
 	sa->rq.del_reason = reason;
 	return rc;
 }
 
-int info_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_chain *c)
+int ike_info_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_chain *c)
 {
 	uint32_t ours[IKE_MAX_SPIS];
 	struct ike_child *gone[IKE_MAX_SPIS];
@@ -52,7 +52,7 @@ int info_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_ch
 		if (d.proto != IKE_PROTO_ESP)
 			continue;
 		for (unsigned j = 0; j < d.n; j++) {
-			struct ike_child *ch = child_find_out(sa, d.spi[j]);
+			struct ike_child *ch = ike_child_find_out(sa, d.spi[j]);
 			int dup = 0;
 			for (unsigned k = 0; k < n; k++)
 				dup |= gone[k] == ch;
@@ -76,31 +76,33 @@ int info_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ike_ch
 		if (m)
 			ike_wr_delete(&w, IKE_PROTO_ESP, list, m);
 	}
-	int rc = sa_respond(sa, IKE_INFORMATIONAL, h->msgid, &w);
+	int rc = ike_sa_respond(sa, IKE_INFORMATIONAL, h->msgid, &w);
 	if (del_ike) {
-		sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_DELETED_BY_PEER);
+		ike_sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_DELETED_BY_PEER);
 		return rc;
 	}
 	for (unsigned k = 0; k < n; k++) {
 		if (sa->rq.kind == RQ_DELETE_CHILD && sa->rq.child_spi == gone[k]->spi_in)
 			continue; /* our own DELETE is out: its answer closes it */
-		child_down(sa, gone[k], why[k]);
+		ike_child_down(sa, gone[k], why[k]);
 	}
 	return rc;
 }
 
-int info_response(struct ike_sa *sa, const struct ike_chain *c)
+int ike_info_response(struct ike_sa *sa, const struct ike_chain *c)
 {
 	(void)c;
 	uint8_t kind = sa->rq.kind, why = sa->rq.del_reason;
 	uint32_t spi = sa->rq.child_spi;
-	sa_done(sa);
+	ike_sa_done(sa);
+	if (kind == RQ_DPD && sa->ctx->cfg.cb.dpd_result)
+		sa->ctx->cfg.cb.dpd_result(sa->ctx->cfg.cb.user, ike_sa_local_spi(sa), 1);
 	if (kind == RQ_DELETE_IKE) {
-		sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_DELETED_BY_US);
+		ike_sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_DELETED_BY_US);
 	} else if (kind == RQ_DELETE_CHILD) {
-		struct ike_child *ch = child_find_in(sa, spi);
+		struct ike_child *ch = ike_child_find_in(sa, spi);
 		if (ch)
-			child_down(sa, ch, why);
+			ike_child_down(sa, ch, why);
 	}
 	return 0;
 }

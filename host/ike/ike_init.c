@@ -9,7 +9,7 @@
 
 #include "ike_int.h"
 
-void build_ike_props(const struct ike_ike_prop *p, unsigned n, const uint8_t *spi, uint8_t spi_size,
+void ike_build_ike_props(const struct ike_ike_prop *p, unsigned n, const uint8_t *spi, uint8_t spi_size,
 		     struct ike_proposal *out)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -36,7 +36,7 @@ static int has_xf(const struct ike_proposal *p, uint8_t type, uint16_t id, uint1
 }
 
 /* Our preference order wins; an AEAD proposal must not carry a real INTEG transform. */
-int select_ike(const struct ike_ike_prop *ours, unsigned n, const struct ike_sa_pl *sa,
+int ike_select_ike(const struct ike_ike_prop *ours, unsigned n, const struct ike_sa_pl *sa,
 	       struct ike_ike_prop *chosen, uint8_t *num, uint8_t *spi, uint8_t *spi_size)
 {
 	for (unsigned i = 0; i < n; i++) {
@@ -63,7 +63,7 @@ int select_ike(const struct ike_ike_prop *ours, unsigned n, const struct ike_sa_
 }
 
 static void natd_notifies(struct ike_ctx *ctx, struct ike_wr *w, uint64_t spi_i, uint64_t spi_r,
-			  const struct sockaddr_storage *local, const struct sockaddr_storage *remote)
+			  const union ike_addr *local, const union ike_addr *remote)
 {
 	uint8_t src[20], dst[20];
 	ike_natd_hash(spi_i, spi_r, (const struct sockaddr *)local, src);
@@ -103,9 +103,9 @@ static void natd_check(struct ike_sa *sa, const struct ike_chain *c, uint64_t sp
 /* Extensions we announce in IKE_SA_INIT: fragmentation (RFC 7383), RFC 7427 hashes. */
 static void ext_notifies(struct ike_ctx *ctx, struct ike_wr *w)
 {
-	uint8_t h[2 * sizeof(pki_hashes) / sizeof(pki_hashes[0])];
-	for (size_t i = 0; i < sizeof(pki_hashes) / sizeof(pki_hashes[0]); i++)
-		ike_put16(h + 2 * i, pki_hashes[i]);
+	uint8_t h[2 * sizeof(ike_pki_hashes) / sizeof(ike_pki_hashes[0])];
+	for (size_t i = 0; i < sizeof(ike_pki_hashes) / sizeof(ike_pki_hashes[0]); i++)
+		ike_put16(h + 2 * i, ike_pki_hashes[i]);
 	if (!ctx->cfg.frag_off)
 		ike_wr_notify(w, 0, NULL, 0, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL, 0);
 	ike_wr_notify(w, 0, NULL, 0, IKE_N_SIGNATURE_HASH_ALGORITHMS, h, sizeof(h));
@@ -118,12 +118,12 @@ static void ext_check(struct ike_sa *sa, const struct ike_chain *c)
 	sa->frag_ok = !sa->ctx->cfg.frag_off && ike_chain_notify(c, IKE_N_IKEV2_FRAGMENTATION_SUPPORTED, NULL);
 	sa->peer_hashes = 0;
 	if (ike_chain_notify(c, IKE_N_SIGNATURE_HASH_ALGORITHMS, &n))
-		sa->peer_hashes = pki_hash_mask(n.data, n.len);
+		sa->peer_hashes = ike_pki_hash_mask(n.data, n.len);
 	sa->peer_certreq = ike_chain_find(c, IKE_PT_CERTREQ) != NULL;
 }
 
 /* Initiator: (re)send IKE_SA_INIT; msgid 0, the same SPI and nonce on retries. */
-int init_start(struct ike_sa *sa)
+int ike_init_start(struct ike_sa *sa)
 {
 	uint8_t pkt[2048], pub[128];
 	struct ike_proposal props[IKE_MAX_PROPS];
@@ -148,8 +148,8 @@ int init_start(struct ike_sa *sa)
 	ike_wr_hdr(&w, &h);
 	if (sa->cookie_len)
 		ike_wr_notify(&w, 0, NULL, 0, IKE_N_COOKIE, sa->cookie, sa->cookie_len);
-	unsigned n = sa->prof.n_ike > IKE_MAX_PROPS ? IKE_MAX_PROPS : sa->prof.n_ike;
-	build_ike_props(sa->prof.ike, n, NULL, 0, props);
+	unsigned n = sa->prof->n_ike > IKE_MAX_PROPS ? IKE_MAX_PROPS : sa->prof->n_ike;
+	ike_build_ike_props(sa->prof->ike, n, NULL, 0, props);
 	ike_wr_sa(&w, props, n);
 	ike_wr_ke(&w, sa->alg.dh, pub, (size_t)pl);
 	ike_wr_nonce(&w, sa->ni, sa->nilen);
@@ -159,7 +159,7 @@ int init_start(struct ike_sa *sa)
 	if (w.err)
 		return w.err;
 	sa->state = ST_INIT_SENT;
-	return sa_request_plain(sa, pkt, w.len);
+	return ike_sa_request_plain(sa, pkt, w.len);
 }
 
 static void send_plain_notify(struct ike_ctx *ctx, const struct ike_hdr *rq, const struct ike_dgram *d,
@@ -193,16 +193,10 @@ static void make_cookie(struct ike_ctx *ctx, const uint8_t *ni, size_t nilen,
 	ike_sha256(v, 4, out + 2);
 }
 
-static void copy_addr(struct sockaddr_storage *dst, const struct sockaddr *src)
+static void copy_addr(union ike_addr *dst, const struct sockaddr *src)
 {
 	memset(dst, 0, sizeof(*dst));
 	memcpy(dst, src, src->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
-}
-
-static int same_addr(const struct sockaddr_storage *a, const struct sockaddr *b)
-{
-	size_t l = b->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	return a->ss_family == b->sa_family && memcmp(a, b, l) == 0;
 }
 
 /* Shared secret and the seven keys from the nonces and SPIs now known. */
@@ -240,17 +234,16 @@ static int parse_init(const struct ike_chain *c, struct init_pls *p)
 	return 0;
 }
 
-int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *buf, size_t len,
+int ike_init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *buf, size_t len,
 		 const struct ike_chain *c, const struct ike_dgram *d)
 {
 	/* a retransmission of a request we answered: same answer */
-	for (struct ike_sa *o = ctx->sas; o; o = o->next)
-		if (!o->initiator && o->state != ST_DEAD && o->spi_i == h->spi_i && o->init_req &&
-		    same_addr(&o->remote, d->remote)) {
-			if (o->state == ST_INIT_DONE && o->have_resp)
-				sa_send_raw(o, o->resp, o->resp_len);
-			return 0;
-		}
+	struct ike_sa *o = ike_sa_find_init(ctx, h->spi_i, d->remote);
+	if (o) {
+		if (o->state == ST_INIT_DONE && o->have_resp)
+			ike_sa_send_raw(o, o->resp, o->resp_len);
+		return 0;
+	}
 	struct init_pls p;
 	if (parse_init(c, &p))
 		return -EBADMSG;
@@ -266,7 +259,7 @@ int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *bu
 	}
 	struct ike_ike_prop alg;
 	uint8_t num, spi[8], spi_size;
-	if (select_ike(ctx->cfg.ike, ctx->cfg.n_ike, &p.sa, &alg, &num, spi, &spi_size)) {
+	if (ike_select_ike(ctx->cfg.ike, ctx->cfg.n_ike, &p.sa, &alg, &num, spi, &spi_size)) {
 		send_plain_notify(ctx, h, d, IKE_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 		return 0;
 	}
@@ -276,18 +269,20 @@ int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *bu
 		send_plain_notify(ctx, h, d, IKE_N_INVALID_KE_PAYLOAD, g, 2);
 		return 0;
 	}
-	struct ike_sa *sa = sa_new(ctx, 0);
+	struct ike_sa *sa = ike_sa_new(ctx, 0);
 	if (!sa)
 		return -ENOMEM;
 	sa->spi_i = h->spi_i;
-	sa->spi_r = new_ike_spi(ctx);
+	sa->spi_r = ike_new_ike_spi(ctx);
+	ike_sa_index(sa);
+	ike_htab_add(&ctx->by_spi_i, &sa->h_init, sa->spi_i);
 	sa->alg = alg;
 	copy_addr(&sa->local, d->local);
 	copy_addr(&sa->remote, d->remote);
 	sa->natt = d->natt;
 	sa->nilen = (uint8_t)(p.nonce->len > sizeof(sa->ni) ? sizeof(sa->ni) : p.nonce->len);
 	if (p.nonce->len > sizeof(sa->ni)) {
-		sa->state = ST_DEAD; /* nonces over 64 bytes are legal but we do not keep them */
+		ike_sa_mark_dead(sa); /* nonces over 64 bytes are legal but we do not keep them */
 		return -ENOTSUP;
 	}
 	memcpy(sa->ni, p.nonce->body, sa->nilen);
@@ -297,7 +292,7 @@ int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *bu
 	if (ike_random(sa->nr, sa->nrlen) == 0 && ike_dh_create(alg.dh, &sa->dh) == 0)
 		pl = ike_dh_pub(sa->dh, pub, sizeof(pub));
 	if (pl < 0 || derive(sa, &p.ke)) {
-		sa->state = ST_DEAD;
+		ike_sa_mark_dead(sa);
 		return pl < 0 ? pl : -EBADMSG;
 	}
 	natd_check(sa, c, h->spi_i, 0);
@@ -305,7 +300,7 @@ int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *bu
 	struct ike_wr w;
 	struct ike_hdr rh = { .spi_i = sa->spi_i, .spi_r = sa->spi_r, .exch = IKE_SA_INIT, .flags = IKE_FLAG_R };
 	struct ike_proposal prop;
-	build_ike_props(&alg, 1, NULL, 0, &prop);
+	ike_build_ike_props(&alg, 1, NULL, 0, &prop);
 	prop.num = num;
 	ike_wr_init(&w, pkt, sizeof(pkt));
 	ike_wr_hdr(&w, &rh);
@@ -313,7 +308,7 @@ int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *bu
 	ike_wr_ke(&w, alg.dh, pub, (size_t)pl);
 	ike_wr_nonce(&w, sa->nr, sa->nrlen);
 	uint8_t cr[PKI_KEYID_LEN * 32];
-	size_t crl = pki_certreq(ctx->cfg.creds, cr, sizeof(cr));
+	size_t crl = ike_pki_certreq(ctx->cfg.creds, cr, sizeof(cr));
 	if (crl) /* the initiator sends its certificate when asked (2.15, 3.7) */
 		ike_wr_cert(&w, IKE_PT_CERTREQ, IKE_CERT_X509_SIG, cr, crl);
 	natd_notifies(ctx, &w, sa->spi_i, sa->spi_r, &sa->local, &sa->remote);
@@ -322,7 +317,7 @@ int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *bu
 	sa->init_req = malloc(len);
 	sa->init_resp = malloc(w.len);
 	if (w.err || !sa->init_req || !sa->init_resp) {
-		sa->state = ST_DEAD;
+		ike_sa_mark_dead(sa);
 		return w.err ? w.err : -ENOMEM;
 	}
 	memcpy(sa->init_req, buf, len);
@@ -334,18 +329,18 @@ int init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t *bu
 	ctx->half_open++;
 	ike_log(ctx, 2, "IKE_SA_INIT from peer: SA %016llx, group %u, prf %u, aes-gcm-%u",
 		(unsigned long long)sa->spi_r, alg.dh, alg.prf, alg.key_bits);
-	return sa_respond_plain(sa, pkt, w.len);
+	return ike_sa_respond_plain(sa, pkt, w.len);
 }
 
 static int offered(const struct ike_sa *sa, uint16_t group)
 {
-	for (unsigned i = 0; i < sa->prof.n_ike; i++)
-		if (sa->prof.ike[i].dh == group)
+	for (unsigned i = 0; i < sa->prof->n_ike; i++)
+		if (sa->prof->ike[i].dh == group)
 			return 1;
 	return 0;
 }
 
-int init_response(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf, size_t len,
+int ike_init_response(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf, size_t len,
 		  const struct ike_chain *c)
 {
 	struct ike_notify_pl n;
@@ -354,7 +349,7 @@ int init_response(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf
 			return -EBADMSG;
 		memcpy(sa->cookie, n.data, n.len);
 		sa->cookie_len = (uint8_t)n.len;
-		return init_start(sa);
+		return ike_init_start(sa);
 	}
 	if (ike_chain_notify(c, IKE_N_INVALID_KE_PAYLOAD, &n)) {
 		uint16_t g = n.len == 2 ? ike_get16(n.data) : 0;
@@ -362,19 +357,19 @@ int init_response(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf
 			return -EBADMSG;
 		ike_log(sa->ctx, 2, "peer wants DH group %u", g);
 		sa->alg.dh = g;
-		return init_start(sa);
+		return ike_init_start(sa);
 	}
-	uint16_t err = chain_error(c);
+	uint16_t err = ike_chain_error(c);
 	if (err) {
 		ike_log(sa->ctx, 1, "IKE_SA_INIT refused: notify %u", err);
-		sa_kill(sa, IKE_DOWN_NEGOTIATION);
+		ike_sa_kill(sa, IKE_DOWN_NEGOTIATION);
 		return 0;
 	}
 	struct init_pls p;
 	struct ike_ike_prop alg;
 	uint8_t num, spi[8], spi_size;
 	if (parse_init(c, &p) || p.sa.n != 1 || h->spi_r == 0 || p.nonce->len > sizeof(sa->nr) ||
-	    select_ike(sa->prof.ike, sa->prof.n_ike, &p.sa, &alg, &num, spi, &spi_size) ||
+	    ike_select_ike(sa->prof->ike, sa->prof->n_ike, &p.sa, &alg, &num, spi, &spi_size) ||
 	    alg.dh != sa->alg.dh || p.ke.group != alg.dh)
 		return -EBADMSG; /* not a valid answer: keep retransmitting */
 	sa->alg = alg;
@@ -382,22 +377,22 @@ int init_response(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf
 	sa->nrlen = (uint8_t)p.nonce->len;
 	memcpy(sa->nr, p.nonce->body, sa->nrlen);
 	if (derive(sa, &p.ke)) {
-		sa_kill(sa, IKE_DOWN_NEGOTIATION);
+		ike_sa_kill(sa, IKE_DOWN_NEGOTIATION);
 		return -EBADMSG;
 	}
 	natd_check(sa, c, h->spi_i, h->spi_r);
 	ext_check(sa, c);
 	sa->init_resp = malloc(len);
 	if (!sa->init_resp) {
-		sa_kill(sa, IKE_DOWN_NEGOTIATION);
+		ike_sa_kill(sa, IKE_DOWN_NEGOTIATION);
 		return -ENOMEM;
 	}
 	memcpy(sa->init_resp, buf, len);
 	sa->init_resp_len = len;
-	sa_done(sa);
-	sa_float(sa);
-	int rc = auth_start(sa);
+	ike_sa_done(sa);
+	ike_sa_float(sa);
+	int rc = ike_auth_start(sa);
 	if (rc)
-		sa_kill(sa, IKE_DOWN_NEGOTIATION);
+		ike_sa_kill(sa, IKE_DOWN_NEGOTIATION);
 	return rc;
 }

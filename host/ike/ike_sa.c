@@ -47,7 +47,13 @@ int ike_ctx_create(const struct ike_config *cfg, struct ike_ctx **out)
 		ctx->cfg.frag_max_bytes = IKE_MAX_MSG;
 	if (!ctx->cfg.frag_timeout_ms)
 		ctx->cfg.frag_timeout_ms = 10000;
-	if (ike_random(ctx->cookie_secret, sizeof(ctx->cookie_secret))) {
+	if (ike_random(ctx->cookie_secret, sizeof(ctx->cookie_secret)) ||
+	    ike_htab_init(&ctx->by_spi) || ike_htab_init(&ctx->by_spi_i) ||
+	    ike_htab_init(&ctx->children) || ike_htab_init(&ctx->profs)) {
+		ike_htab_free(&ctx->by_spi);
+		ike_htab_free(&ctx->by_spi_i);
+		ike_htab_free(&ctx->children);
+		ike_htab_free(&ctx->profs);
 		free(ctx);
 		return -EIO;
 	}
@@ -58,21 +64,22 @@ int ike_ctx_create(const struct ike_config *cfg, struct ike_ctx **out)
 
 static void sa_free(struct ike_sa *sa)
 {
-	struct ike_sa **pp = &sa->ctx->sas;
-	while (*pp && *pp != sa)
-		pp = &(*pp)->next;
-	if (*pp)
-		*pp = sa->next;
-	child_free_all(sa, 0, IKE_DOWN_SHUTDOWN);
-	sa_req_clear(sa);
+	struct ike_ctx *ctx = sa->ctx;
+	*sa->pprev = sa->next;
+	if (sa->next)
+		sa->next->pprev = sa->pprev;
+	ike_htab_del(&ctx->by_spi, &sa->h_spi);
+	ike_htab_del(&ctx->by_spi_i, &sa->h_init);
+	ike_child_free_all(sa, 0, IKE_DOWN_SHUTDOWN);
+	ike_sa_req_clear(sa);
 	ike_dh_free(sa->dh);
 	free(sa->init_req);
 	free(sa->init_resp);
 	free(sa->resp);
-	frag_reset(&sa->fr_req);
-	frag_reset(&sa->fr_rsp);
-	ike_creds_unref(sa->creds_held);
-	ike_wipe(sa, sizeof(*sa)); /* keys, nonces, PSK */
+	ike_frag_reset(&sa->fr_req);
+	ike_frag_reset(&sa->fr_rsp);
+	ike_prof_put(ctx, sa->prof);
+	ike_wipe(sa, sizeof(*sa)); /* keys, nonces */
 	free(sa);
 }
 
@@ -82,6 +89,10 @@ void ike_ctx_destroy(struct ike_ctx *ctx)
 		return;
 	while (ctx->sas)
 		sa_free(ctx->sas);
+	ike_htab_free(&ctx->by_spi);
+	ike_htab_free(&ctx->by_spi_i);
+	ike_htab_free(&ctx->children);
+	ike_htab_free(&ctx->profs);
 	ike_creds_unref(ctx->cfg.creds);
 	ike_wipe(ctx, sizeof(*ctx));
 	free(ctx);
@@ -89,13 +100,10 @@ void ike_ctx_destroy(struct ike_ctx *ctx)
 
 unsigned ike_ctx_sa_count(const struct ike_ctx *ctx)
 {
-	unsigned n = 0;
-	for (const struct ike_sa *sa = ctx->sas; sa; sa = sa->next)
-		n += sa->state != ST_DEAD;
-	return n;
+	return ctx->n_sas;
 }
 
-struct ike_sa *sa_new(struct ike_ctx *ctx, uint8_t initiator)
+struct ike_sa *ike_sa_new(struct ike_ctx *ctx, uint8_t initiator)
 {
 	struct ike_sa *sa = calloc(1, sizeof(*sa));
 	if (!sa)
@@ -103,92 +111,163 @@ struct ike_sa *sa_new(struct ike_ctx *ctx, uint8_t initiator)
 	sa->ctx = ctx;
 	sa->initiator = initiator;
 	sa->last_rx = ctx->now;
+	sa->prof = &ike_no_profile;
 	sa->next = ctx->sas;
+	if (sa->next)
+		sa->next->pprev = &sa->next;
+	sa->pprev = &ctx->sas;
 	ctx->sas = sa;
+	ctx->n_sas++;
 	return sa;
 }
 
-uint64_t sa_local_spi(const struct ike_sa *sa)
+void ike_sa_index(struct ike_sa *sa)
+{
+	struct ike_ctx *ctx = sa->ctx;
+	ike_htab_del(&ctx->by_spi, &sa->h_spi);
+	ike_htab_add(&ctx->by_spi, &sa->h_spi, ike_sa_local_spi(sa));
+}
+
+int ike_sa_set_profile(struct ike_sa *sa, const struct ike_profile *p)
+{
+	const struct ike_profile *np = ike_prof_get(sa->ctx, p);
+	if (!np)
+		return -ENOMEM;
+	ike_prof_put(sa->ctx, sa->prof);
+	sa->prof = np;
+	sa->puser = p->user;
+	sa->has_prof = 1;
+	return 0;
+}
+
+uint64_t ike_sa_local_spi(const struct ike_sa *sa)
 {
 	return sa->initiator ? sa->spi_i : sa->spi_r;
 }
 
-struct ike_sa *sa_find(struct ike_ctx *ctx, uint64_t spi)
+struct ike_sa *ike_sa_find(struct ike_ctx *ctx, uint64_t spi)
 {
-	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next)
-		if (sa->state != ST_DEAD && spi && sa_local_spi(sa) == spi)
+	if (!spi)
+		return NULL;
+	for (struct ike_hnode *e = ike_htab_first(&ctx->by_spi, spi); e; e = ike_htab_next(e)) {
+		struct ike_sa *sa = IKE_CONTAINER(e, struct ike_sa, h_spi);
+		if (sa->state != ST_DEAD && ike_sa_local_spi(sa) == spi)
 			return sa;
+	}
 	return NULL;
 }
 
-uint64_t new_ike_spi(struct ike_ctx *ctx)
+static int same_addr(const union ike_addr *a, const struct sockaddr *b)
+{
+	size_t l = b->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	return a->sa.sa_family == b->sa_family && memcmp(a, b, l) == 0;
+}
+
+struct ike_sa *ike_sa_find_init(struct ike_ctx *ctx, uint64_t spi_i, const struct sockaddr *remote)
+{
+	for (struct ike_hnode *e = ike_htab_first(&ctx->by_spi_i, spi_i); e; e = ike_htab_next(e)) {
+		struct ike_sa *sa = IKE_CONTAINER(e, struct ike_sa, h_init);
+		if (sa->state != ST_DEAD && sa->spi_i == spi_i && same_addr(&sa->remote, remote))
+			return sa;
+	}
+	return NULL;
+}
+
+struct ike_sa *ike_child_lookup(struct ike_ctx *ctx, uint32_t spi_in, struct ike_child **out)
+{
+	for (struct ike_hnode *e = ike_htab_first(&ctx->children, spi_in); e; e = ike_htab_next(e)) {
+		struct ike_child *ch = IKE_CONTAINER(e, struct ike_child, h);
+		if (ch->spi_in == spi_in && ch->sa->state != ST_DEAD) {
+			if (out)
+				*out = ch;
+			return ch->sa;
+		}
+	}
+	return NULL;
+}
+
+uint64_t ike_new_ike_spi(struct ike_ctx *ctx)
 {
 	uint64_t spi = 0;
-	while (!spi || sa_find(ctx, spi))
+	while (!spi || ike_sa_find(ctx, spi))
 		if (ike_random(&spi, sizeof(spi)))
 			return 0;
 	return spi;
 }
 
-uint32_t new_esp_spi(struct ike_ctx *ctx)
+uint32_t ike_new_esp_spi(struct ike_ctx *ctx)
 {
 	for (;;) {
 		uint32_t spi;
 		if (ike_random(&spi, sizeof(spi)))
 			return 0;
-		if (spi < 256)
-			continue;
-		int used = 0;
-		for (struct ike_sa *sa = ctx->sas; sa && !used; sa = sa->next)
-			for (struct ike_child *c = sa->children; c && !used; c = c->next)
-				used = c->spi_in == spi;
-		if (!used)
+		if (spi >= 256 && !ike_htab_first(&ctx->children, spi))
 			return spi;
 	}
 }
 
+void ike_sa_mark_dead(struct ike_sa *sa)
+{
+	if (sa->state == ST_DEAD)
+		return;
+	sa->state = ST_DEAD;
+	sa->dead_next = sa->ctx->dead;
+	sa->ctx->dead = sa;
+	sa->ctx->n_sas--;
+}
+
+void ike_sa_auth_fail(struct ike_sa *sa, int why)
+{
+	if (sa->has_prof && !sa->reported_up && !sa->authf)
+		sa->authf = (uint8_t)why;
+}
+
 /* Mark dead and report; freed by reap() at the end of the API call. */
-void sa_kill(struct ike_sa *sa, enum ike_down_reason why)
+void ike_sa_kill(struct ike_sa *sa, enum ike_down_reason why)
 {
 	struct ike_ctx *ctx = sa->ctx;
 	if (sa->state == ST_DEAD)
 		return;
 	if (sa->state == ST_INIT_DONE && ctx->half_open)
 		ctx->half_open--;
-	child_free_all(sa, 1, why);
+	ike_child_free_all(sa, 1, why);
 	if (sa->has_vip && ctx->cfg.cb.vip_release)
-		ctx->cfg.cb.vip_release(ctx->cfg.cb.user, sa->prof.user, &sa->vip);
+		ctx->cfg.cb.vip_release(ctx->cfg.cb.user, sa->puser, &sa->vip);
 	sa->has_vip = 0;
-	ike_log(ctx, 1, "IKE SA %016llx down (reason %d)", (unsigned long long)sa_local_spi(sa), why);
-	sa->state = ST_DEAD;
+	ike_log(ctx, 1, "IKE SA %016llx down (reason %d)", (unsigned long long)ike_sa_local_spi(sa), why);
+	ike_sa_mark_dead(sa);
+	if (sa->authf && !sa->reported_up && ctx->cfg.cb.auth_failed)
+		ctx->cfg.cb.auth_failed(ctx->cfg.cb.user, sa->puser, &sa->peer_id, sa->authf);
 	if (sa->report_down && ctx->cfg.cb.ike_down)
-		ctx->cfg.cb.ike_down(ctx->cfg.cb.user, sa_local_spi(sa), why);
+		ctx->cfg.cb.ike_down(ctx->cfg.cb.user, ike_sa_local_spi(sa), why);
 }
 
 static void reap(struct ike_ctx *ctx)
 {
-	struct ike_sa *sa = ctx->sas;
-	while (sa) {
-		struct ike_sa *nx = sa->next;
-		if (sa->state == ST_DEAD)
-			sa_free(sa);
-		sa = nx;
+	while (ctx->dead) {
+		struct ike_sa *sa = ctx->dead;
+		ctx->dead = sa->dead_next;
+		sa_free(sa);
 	}
 }
 
-void sa_hold_creds(struct ike_sa *sa)
+void ike_sa_setup_done(struct ike_sa *sa)
 {
-	ike_creds_unref(sa->creds_held);
-	sa->creds_held = ike_creds_ref(sa->prof.creds);
+	free(sa->init_req);
+	free(sa->init_resp);
+	sa->init_req = sa->init_resp = NULL;
+	sa->init_req_len = sa->init_resp_len = 0;
+	ike_dh_free(sa->dh);
+	sa->dh = NULL;
 }
 
-struct ike_creds *sa_creds(const struct ike_sa *sa)
+struct ike_creds *ike_sa_creds(const struct ike_sa *sa)
 {
-	return sa->prof.creds ? sa->prof.creds : sa->ctx->cfg.creds;
+	return sa->prof->creds ? sa->prof->creds : sa->ctx->cfg.creds;
 }
 
 /* pkt may hold several messages back to back (the fragments of one): one datagram each. */
-void sa_send_raw(struct ike_sa *sa, const uint8_t *pkt, size_t len)
+void ike_sa_send_raw(struct ike_sa *sa, const uint8_t *pkt, size_t len)
 {
 	size_t off = 0;
 	while (off < len) {
@@ -208,13 +287,13 @@ void sa_send_raw(struct ike_sa *sa, const uint8_t *pkt, size_t len)
 	}
 }
 
-void sa_float(struct ike_sa *sa)
+void ike_sa_float(struct ike_sa *sa)
 {
 	struct ike_ctx *ctx = sa->ctx;
 	if (sa->natt || !(sa->nat_local || sa->nat_remote || ctx->cfg.always_float))
 		return;
-	sockaddr_set_port(&sa->local, ctx->cfg.natt_port);
-	sockaddr_set_port(&sa->remote, sa->prof.remote_natt_port ? sa->prof.remote_natt_port : 4500);
+	ike_sockaddr_set_port(&sa->local, ctx->cfg.natt_port);
+	ike_sockaddr_set_port(&sa->remote, sa->prof->remote_natt_port ? sa->prof->remote_natt_port : 4500);
 	sa->natt = 1;
 }
 
@@ -226,7 +305,7 @@ void sa_float(struct ike_sa *sa)
  *  |                     Integrity Check Value (16)                |
  *  AAD = IKE header .. end of this generic header; nonce = salt (4, from SK_e) | IV.
  */
-int sa_seal(struct ike_sa *sa, uint8_t exch, int response, uint32_t msgid, const struct ike_wr *inner,
+int ike_sa_seal(struct ike_sa *sa, uint8_t exch, int response, uint32_t msgid, const struct ike_wr *inner,
 	    uint8_t *out, size_t cap)
 {
 	if (inner->err)
@@ -303,7 +382,7 @@ static int sa_unseal(struct ike_sa *sa, const uint8_t *buf, const struct ike_cha
 	return 0;
 }
 
-void sa_req_clear(struct ike_sa *sa)
+void ike_sa_req_clear(struct ike_sa *sa)
 {
 	free(sa->rq.pkt);
 	ike_dh_free(sa->rq.dh);
@@ -312,7 +391,7 @@ void sa_req_clear(struct ike_sa *sa)
 
 static void req_done(struct ike_sa *sa)
 {
-	sa_req_clear(sa);
+	ike_sa_req_clear(sa);
 	sa->msgid_out++;
 }
 
@@ -327,14 +406,14 @@ static void request_raw(struct ike_sa *sa, uint8_t *pkt, size_t len, uint8_t kin
 	sa->rq.tries = 0;
 	sa->rq.timeout = sa->ctx->cfg.retransmit_ms;
 	sa->rq.next_tx = sa->ctx->now + sa->rq.timeout;
-	sa_send_raw(sa, pkt, len);
+	ike_sa_send_raw(sa, pkt, len);
 }
 
-int sa_request(struct ike_sa *sa, uint8_t exch, const struct ike_wr *inner, uint8_t kind)
+int ike_sa_request(struct ike_sa *sa, uint8_t exch, const struct ike_wr *inner, uint8_t kind)
 {
 	uint8_t *pkt;
 	size_t n;
-	int rc = sa_seal_out(sa, exch, 0, sa->msgid_out, inner, &pkt, &n);
+	int rc = ike_sa_seal_out(sa, exch, 0, sa->msgid_out, inner, &pkt, &n);
 	if (rc)
 		return rc;
 	request_raw(sa, pkt, n, kind);
@@ -342,7 +421,7 @@ int sa_request(struct ike_sa *sa, uint8_t exch, const struct ike_wr *inner, uint
 }
 
 /* IKE_SA_INIT requests are plain; the SA keeps one copy for AUTH, one for retransmission. */
-int sa_request_plain(struct ike_sa *sa, const uint8_t *pkt, size_t len)
+int ike_sa_request_plain(struct ike_sa *sa, const uint8_t *pkt, size_t len)
 {
 	uint8_t *a = malloc(len), *b = malloc(len);
 	if (!a || !b) {
@@ -369,21 +448,21 @@ static void cache_response(struct ike_sa *sa, uint8_t *pkt, size_t len, uint32_t
 	sa->resp_len = len;
 	sa->have_resp = 1;
 	sa->msgid_in = msgid + 1;
-	sa_send_raw(sa, pkt, len);
+	ike_sa_send_raw(sa, pkt, len);
 }
 
-int sa_respond(struct ike_sa *sa, uint8_t exch, uint32_t msgid, const struct ike_wr *inner)
+int ike_sa_respond(struct ike_sa *sa, uint8_t exch, uint32_t msgid, const struct ike_wr *inner)
 {
 	uint8_t *pkt;
 	size_t n;
-	int rc = sa_seal_out(sa, exch, 1, msgid, inner, &pkt, &n);
+	int rc = ike_sa_seal_out(sa, exch, 1, msgid, inner, &pkt, &n);
 	if (rc)
 		return rc;
 	cache_response(sa, pkt, n, msgid);
 	return 0;
 }
 
-int sa_respond_plain(struct ike_sa *sa, const uint8_t *pkt, size_t len)
+int ike_sa_respond_plain(struct ike_sa *sa, const uint8_t *pkt, size_t len)
 {
 	uint8_t *p = malloc(len);
 	if (!p)
@@ -393,7 +472,7 @@ int sa_respond_plain(struct ike_sa *sa, const uint8_t *pkt, size_t len)
 	return 0;
 }
 
-void sa_queue(struct ike_sa *sa, uint8_t kind, uint32_t spi)
+void ike_sa_queue(struct ike_sa *sa, uint8_t kind, uint32_t spi)
 {
 	for (unsigned i = 0; i < sa->n_tasks; i++)
 		if (sa->tasks[i].kind == kind && sa->tasks[i].spi == spi)
@@ -405,7 +484,7 @@ void sa_queue(struct ike_sa *sa, uint8_t kind, uint32_t spi)
 	sa->tasks[sa->n_tasks++] = (struct ike_task){ kind, spi };
 }
 
-void sa_run_tasks(struct ike_sa *sa)
+void ike_sa_run_tasks(struct ike_sa *sa)
 {
 	while (!sa->rq.kind && sa->n_tasks &&
 	       (sa->state == ST_ESTABLISHED || sa->state == ST_REKEYED)) {
@@ -416,29 +495,29 @@ void sa_run_tasks(struct ike_sa *sa)
 			continue;
 		int rc;
 		switch (t.kind) {
-		case RQ_CHILD_REKEY: rc = child_rekey_start(sa, t.spi); break;
+		case RQ_CHILD_REKEY: rc = ike_child_rekey_start(sa, t.spi); break;
 		case RQ_IKE_REKEY: rc = ike_rekey_start(sa); break;
-		default: rc = info_start(sa, t.kind, t.spi); break;
+		default: rc = ike_info_start(sa, t.kind, t.spi); break;
 		}
 		if (rc)
 			ike_log(sa->ctx, 2, "task %u not started: %d", t.kind, rc);
 	}
 }
 
-void sa_report_up(struct ike_sa *sa, uint64_t old_spi)
+void ike_sa_report_up(struct ike_sa *sa, uint64_t old_spi)
 {
 	struct ike_ctx *ctx = sa->ctx;
 	sa->reported_up = 1;
 	sa->report_down = 1;
 	sa->last_rx = ctx->now;
-	sa->rekey_at = sa->prof.ike_rekey_s ? ctx->now + 1000ull * sa->prof.ike_rekey_s : 0;
+	sa->rekey_at = sa->prof->ike_rekey_s ? ctx->now + 1000ull * sa->prof->ike_rekey_s : 0;
 	char id[300];
 	ike_id_str(&sa->peer_id, id, sizeof(id));
 	ike_log(ctx, 1, "IKE SA %016llx established with %s (profile %s)",
-		(unsigned long long)sa_local_spi(sa), id, sa->prof.name);
+		(unsigned long long)ike_sa_local_spi(sa), id, sa->prof->name);
 	if (ctx->cfg.cb.ike_up)
-		ctx->cfg.cb.ike_up(ctx->cfg.cb.user, sa_local_spi(sa), old_spi, &sa->peer_id,
-				   sa->prof.user);
+		ctx->cfg.cb.ike_up(ctx->cfg.cb.user, ike_sa_local_spi(sa), old_spi, &sa->peer_id,
+				   sa->puser);
 }
 
 static int is_skf(const struct ike_chain *c)
@@ -446,30 +525,54 @@ static int is_skf(const struct ike_chain *c)
 	return c->n && c->p[c->n - 1].type == IKE_PT_SKF;
 }
 
+/* An authenticated message of the peer came from d (RFC 7296 2.23): the most recent such source
+ * is where the peer is; an established SA reports a move (a NAT mapping changed). */
+static void follow_peer(struct ike_sa *sa, const struct ike_dgram *d)
+{
+	struct ike_ctx *ctx = sa->ctx;
+	int moved = !same_addr(&sa->remote, d->remote);
+	memset(&sa->local, 0, sizeof(sa->local));
+	memset(&sa->remote, 0, sizeof(sa->remote));
+	memcpy(&sa->local, d->local,
+	       d->local->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+	memcpy(&sa->remote, d->remote,
+	       d->remote->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+	sa->natt = d->natt;
+	if (!moved || !sa->reported_up || sa->state == ST_DEAD)
+		return;
+	ike_log(ctx, 1, "IKE SA %016llx: the peer moved (port %u)", (unsigned long long)ike_sa_local_spi(sa),
+		ike_sockaddr_port(&sa->remote));
+	if (ctx->cfg.cb.peer_moved)
+		ctx->cfg.cb.peer_moved(ctx->cfg.cb.user, ike_sa_local_spi(sa), &sa->remote.sa);
+}
+
 /* A response to our outstanding request. */
 static int input_response(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *buf,
-			  size_t len, const struct ike_chain *c)
+			  size_t len, const struct ike_chain *c, const struct ike_dgram *d)
 {
 	if (!sa->rq.kind || h->msgid != sa->rq.msgid)
 		return -EALREADY;
 	if (h->exch == IKE_SA_INIT)
-		return sa->rq.kind == RQ_INIT ? init_response(sa, h, buf, len, c) : -EBADMSG;
+		return sa->rq.kind == RQ_INIT ? ike_init_response(sa, h, buf, len, c) : -EBADMSG;
 	struct ike_chain in;
 	uint8_t *pt;
-	int rc = is_skf(c) ? frag_input(sa, h, buf, c, &in, &pt) : sa_unseal(sa, buf, c, &in, &pt);
+	int rc = is_skf(c) ? ike_frag_input(sa, h, buf, c, &in, &pt) : sa_unseal(sa, buf, c, &in, &pt);
 	if (rc)
 		return rc > 0 ? 0 : rc; /* > 0: a fragment, kept */
 	sa->last_rx = sa->ctx->now;
+	/* a host not behind a NAT follows the peer (2.23); requests always do (below) */
+	if (!sa->nat_local && !sa->ctx->cfg.fake_nat)
+		follow_peer(sa, d);
 	switch (sa->rq.kind) {
 	case RQ_AUTH:
-		rc = h->exch == IKE_AUTH ? auth_response(sa, &in) : -EBADMSG;
+		rc = h->exch == IKE_AUTH ? ike_auth_response(sa, &in) : -EBADMSG;
 		break;
 	case RQ_CHILD_REKEY:
 	case RQ_IKE_REKEY:
-		rc = h->exch == IKE_CREATE_CHILD_SA ? ccs_response(sa, &in) : -EBADMSG;
+		rc = h->exch == IKE_CREATE_CHILD_SA ? ike_ccs_response(sa, &in) : -EBADMSG;
 		break;
 	default:
-		rc = h->exch == IKE_INFORMATIONAL ? info_response(sa, &in) : -EBADMSG;
+		rc = h->exch == IKE_INFORMATIONAL ? ike_info_response(sa, &in) : -EBADMSG;
 		break;
 	}
 	free(pt);
@@ -480,34 +583,43 @@ static int input_request(struct ike_sa *sa, const struct ike_hdr *h, const uint8
 			 const struct ike_chain *c, const struct ike_dgram *d)
 {
 	if (sa->have_resp && h->msgid + 1 == sa->msgid_in) {
-		/* retransmitted request; of a fragmented one only fragment 1, verified (RFC 7383 2.6.1) */
-		if (!is_skf(c) || frag_first_valid(sa, buf, c))
-			sa_send_raw(sa, sa->resp, sa->resp_len);
+		/* retransmitted request; of a fragmented one only fragment 1, verified (RFC 7383 2.6.1);
+		 * from a new address only once its integrity is checked, then answered there */
+		int moved = !same_addr(&sa->remote, d->remote) || !same_addr(&sa->local, d->local);
+		if (is_skf(c)) {
+			if (!ike_frag_first_valid(sa, buf, c))
+				return 0;
+		} else if (moved) {
+			struct ike_chain in;
+			uint8_t *pt;
+			if (sa_unseal(sa, buf, c, &in, &pt))
+				return -EBADMSG;
+			free(pt);
+		}
+		if (moved)
+			follow_peer(sa, d);
+		ike_sa_send_raw(sa, sa->resp, sa->resp_len);
 		return 0;
 	}
 	if (h->msgid != sa->msgid_in || h->exch == IKE_SA_INIT)
 		return -EALREADY;
 	struct ike_chain in;
 	uint8_t *pt;
-	int rc = is_skf(c) ? frag_input(sa, h, buf, c, &in, &pt) : sa_unseal(sa, buf, c, &in, &pt);
+	int rc = is_skf(c) ? ike_frag_input(sa, h, buf, c, &in, &pt) : sa_unseal(sa, buf, c, &in, &pt);
 	if (rc)
 		return rc > 0 ? 0 : rc;
 	/* authenticated: follow the peer's address (NAT mapping, float to the NAT-T port) */
-	memcpy(&sa->local, d->local,
-	       d->local->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
-	memcpy(&sa->remote, d->remote,
-	       d->remote->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
-	sa->natt = d->natt;
+	follow_peer(sa, d);
 	sa->last_rx = sa->ctx->now;
 	switch (h->exch) {
 	case IKE_AUTH:
-		rc = sa->state == ST_INIT_DONE ? auth_request(sa, h, &in) : -EBADMSG;
+		rc = sa->state == ST_INIT_DONE ? ike_auth_request(sa, h, &in) : -EBADMSG;
 		break;
 	case IKE_CREATE_CHILD_SA:
-		rc = ccs_request(sa, h, &in);
+		rc = ike_ccs_request(sa, h, &in);
 		break;
 	case IKE_INFORMATIONAL:
-		rc = info_request(sa, h, &in);
+		rc = ike_info_request(sa, h, &in);
 		break;
 	default:
 		rc = -EBADMSG;
@@ -530,19 +642,19 @@ int ike_ctx_input(struct ike_ctx *ctx, const struct ike_dgram *d, uint64_t now_m
 	if (!resp && h.exch == IKE_SA_INIT) {
 		if (!from_i || h.spi_r != 0 || h.msgid != 0)
 			return -EBADMSG;
-		rc = init_request(ctx, &h, d->data, d->len, &c, d);
+		rc = ike_init_request(ctx, &h, d->data, d->len, &c, d);
 	} else {
-		struct ike_sa *sa = sa_find(ctx, from_i ? h.spi_r : h.spi_i);
+		struct ike_sa *sa = ike_sa_find(ctx, from_i ? h.spi_r : h.spi_i);
 		if (!sa)
 			return -ENOENT;
 		if (sa->initiator == from_i)
 			return -EBADMSG; /* the peer claims our role */
 		if (resp)
-			rc = input_response(sa, &h, d->data, d->len, &c);
+			rc = input_response(sa, &h, d->data, d->len, &c, d);
 		else
 			rc = input_request(sa, &h, d->data, &c, d);
 		if (sa->state != ST_DEAD)
-			sa_run_tasks(sa);
+			ike_sa_run_tasks(sa);
 	}
 	reap(ctx);
 	return rc;
@@ -557,35 +669,37 @@ void ike_ctx_tick(struct ike_ctx *ctx, uint64_t now)
 		if (sa->rq.kind && now >= sa->rq.next_tx) {
 			if (sa->rq.tries >= ctx->cfg.retransmit_tries) {
 				ike_log(ctx, 1, "IKE SA %016llx: no answer after %u retransmissions",
-					(unsigned long long)sa_local_spi(sa), sa->rq.tries);
-				sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_TIMEOUT);
+					(unsigned long long)ike_sa_local_spi(sa), sa->rq.tries);
+				if (sa->rq.kind == RQ_DPD && ctx->cfg.cb.dpd_result)
+					ctx->cfg.cb.dpd_result(ctx->cfg.cb.user, ike_sa_local_spi(sa), 0);
+				ike_sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_TIMEOUT);
 				continue;
 			}
 			sa->rq.tries++;
 			sa->rq.timeout *= 2;
 			sa->rq.next_tx = now + sa->rq.timeout;
-			sa_send_raw(sa, sa->rq.pkt, sa->rq.len);
+			ike_sa_send_raw(sa, sa->rq.pkt, sa->rq.len);
 		}
-		frag_expire(sa, now);
+		ike_frag_expire(sa, now);
 		if (sa->expire_at && now >= sa->expire_at) {
-			sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_TIMEOUT);
+			ike_sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_TIMEOUT);
 			continue;
 		}
 		if (sa->state != ST_ESTABLISHED)
 			continue;
 		if (sa->rekey_at && now >= sa->rekey_at) {
 			sa->rekey_at = 0;
-			sa_queue(sa, RQ_IKE_REKEY, 0);
+			ike_sa_queue(sa, RQ_IKE_REKEY, 0);
 		}
 		for (struct ike_child *ch = sa->children; ch; ch = ch->next)
 			if (ch->rekey_at && now >= ch->rekey_at && ch->state == CH_INSTALLED) {
 				ch->rekey_at = 0;
-				sa_queue(sa, RQ_CHILD_REKEY, ch->spi_in);
+				ike_sa_queue(sa, RQ_CHILD_REKEY, ch->spi_in);
 			}
-		if (sa->prof.dpd_s && !sa->rq.kind && !sa->n_tasks &&
-		    now >= sa->last_rx + 1000ull * sa->prof.dpd_s)
-			sa_queue(sa, RQ_DPD, 0);
-		sa_run_tasks(sa);
+		if (sa->prof->dpd_s && !sa->rq.kind && !sa->n_tasks &&
+		    now >= sa->last_rx + 1000ull * sa->prof->dpd_s)
+			ike_sa_queue(sa, RQ_DPD, 0);
+		ike_sa_run_tasks(sa);
 	}
 	reap(ctx);
 }
@@ -604,15 +718,15 @@ uint64_t ike_ctx_next_timer(const struct ike_ctx *ctx)
 		if (sa->rq.kind)
 			t = min64(t, sa->rq.next_tx);
 		t = min64(t, sa->expire_at);
-		t = min64(t, frag_deadline(sa));
+		t = min64(t, ike_frag_deadline(sa));
 		if (sa->state != ST_ESTABLISHED)
 			continue;
 		t = min64(t, sa->rekey_at);
 		for (const struct ike_child *ch = sa->children; ch; ch = ch->next)
 			if (ch->state == CH_INSTALLED)
 				t = min64(t, ch->rekey_at);
-		if (sa->prof.dpd_s && !sa->rq.kind)
-			t = min64(t, sa->last_rx + 1000ull * sa->prof.dpd_s);
+		if (sa->prof->dpd_s && !sa->rq.kind)
+			t = min64(t, sa->last_rx + 1000ull * sa->prof->dpd_s);
 	}
 	return t;
 }
@@ -631,22 +745,34 @@ int ike_initiate(struct ike_ctx *ctx, const struct ike_profile *p, const struct 
 	    (local->sa_family != AF_INET && local->sa_family != AF_INET6))
 		return -EAFNOSUPPORT;
 	ctx->now = now_ms;
-	struct ike_sa *sa = sa_new(ctx, 1);
+	struct ike_sa *sa = ike_sa_new(ctx, 1);
 	if (!sa)
 		return -ENOMEM;
-	sa->prof = *p;
-	sa->has_prof = 1;
-	sa_hold_creds(sa);
+	struct ike_profile *cp = malloc(sizeof(*cp));
+	int rc = cp ? 0 : -ENOMEM;
+	if (cp) {
+		*cp = *p;
+		ike_prof_usable(ctx, cp, 1); /* a certificate's subject as our ID; else checked later */
+		rc = ike_sa_set_profile(sa, cp);
+		ike_wipe(cp, sizeof(*cp));
+		free(cp);
+	}
+	if (rc) {
+		ike_sa_mark_dead(sa);
+		reap(ctx);
+		return rc;
+	}
 	sa->report_down = 1;
 	size_t al = local->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	memcpy(&sa->local, local, al);
 	memcpy(&sa->remote, remote, al);
-	sa->spi_i = new_ike_spi(ctx);
+	sa->spi_i = ike_new_ike_spi(ctx);
+	ike_sa_index(sa);
 	sa->alg.dh = p->ike[0].dh;
-	int rc = init_start(sa);
+	rc = ike_init_start(sa);
 	if (rc) {
 		sa->report_down = 0;
-		sa_kill(sa, IKE_DOWN_NEGOTIATION);
+		ike_sa_kill(sa, IKE_DOWN_NEGOTIATION);
 		reap(ctx);
 		return rc;
 	}
@@ -657,10 +783,7 @@ int ike_initiate(struct ike_ctx *ctx, const struct ike_profile *p, const struct 
 
 static struct ike_sa *find_child_sa(struct ike_ctx *ctx, uint32_t spi_in)
 {
-	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next)
-		if (sa->state != ST_DEAD && child_find_in(sa, spi_in))
-			return sa;
-	return NULL;
+	return ike_child_lookup(ctx, spi_in, NULL);
 }
 
 static int verb(struct ike_ctx *ctx, struct ike_sa *sa, uint8_t kind, uint32_t spi, uint64_t now)
@@ -670,8 +793,8 @@ static int verb(struct ike_ctx *ctx, struct ike_sa *sa, uint8_t kind, uint32_t s
 	if (sa->state != ST_ESTABLISHED)
 		return -EBUSY;
 	ctx->now = now;
-	sa_queue(sa, kind, spi);
-	sa_run_tasks(sa);
+	ike_sa_queue(sa, kind, spi);
+	ike_sa_run_tasks(sa);
 	reap(ctx);
 	return 0;
 }
@@ -683,7 +806,7 @@ int ike_sa_rekey_child(struct ike_ctx *ctx, uint32_t spi_in, uint64_t now_ms)
 
 int ike_sa_rekey_ike(struct ike_ctx *ctx, uint64_t spi, uint64_t now_ms)
 {
-	return verb(ctx, sa_find(ctx, spi), RQ_IKE_REKEY, 0, now_ms);
+	return verb(ctx, ike_sa_find(ctx, spi), RQ_IKE_REKEY, 0, now_ms);
 }
 
 int ike_sa_delete_child(struct ike_ctx *ctx, uint32_t spi_in, uint64_t now_ms)
@@ -693,23 +816,33 @@ int ike_sa_delete_child(struct ike_ctx *ctx, uint32_t spi_in, uint64_t now_ms)
 
 int ike_sa_delete(struct ike_ctx *ctx, uint64_t spi, uint64_t now_ms)
 {
-	return verb(ctx, sa_find(ctx, spi), RQ_DELETE_IKE, 0, now_ms);
+	return verb(ctx, ike_sa_find(ctx, spi), RQ_DELETE_IKE, 0, now_ms);
 }
 
 int ike_sa_dpd(struct ike_ctx *ctx, uint64_t spi, uint64_t now_ms)
 {
-	return verb(ctx, sa_find(ctx, spi), RQ_DPD, 0, now_ms);
+	return verb(ctx, ike_sa_find(ctx, spi), RQ_DPD, 0, now_ms);
 }
 
 int ike_sa_established(const struct ike_ctx *ctx, uint64_t spi)
 {
-	for (const struct ike_sa *sa = ctx->sas; sa; sa = sa->next)
-		if (sa->state != ST_DEAD && sa_local_spi(sa) == spi)
-			return sa->state == ST_ESTABLISHED;
-	return -ENOENT;
+	const struct ike_sa *sa = ike_sa_find((struct ike_ctx *)(uintptr_t)ctx, spi);
+	return sa ? sa->state == ST_ESTABLISHED : -ENOENT;
 }
 
-void sa_done(struct ike_sa *sa)
+int ike_sa_drop(struct ike_ctx *ctx, uint64_t spi)
+{
+	struct ike_sa *sa = ike_sa_find(ctx, spi);
+	if (!sa)
+		return -ENOENT;
+	ike_sa_req_clear(sa); /* nothing more goes out */
+	sa->n_tasks = 0;
+	ike_sa_kill(sa, IKE_DOWN_TIMEOUT);
+	reap(ctx);
+	return 0;
+}
+
+void ike_sa_done(struct ike_sa *sa)
 {
 	req_done(sa);
 }

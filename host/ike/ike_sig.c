@@ -16,10 +16,10 @@
 
 #include "ike_pki.h"
 
-const uint16_t pki_hashes[4] = { IKE_HASH_SHA2_256, IKE_HASH_SHA2_384, IKE_HASH_SHA2_512,
+const uint16_t ike_pki_hashes[4] = { IKE_HASH_SHA2_256, IKE_HASH_SHA2_384, IKE_HASH_SHA2_512,
 				 IKE_HASH_IDENTITY };
 
-unsigned pki_hash_mask(const uint8_t *d, size_t len)
+unsigned ike_pki_hash_mask(const uint8_t *d, size_t len)
 {
 	unsigned m = 0;
 	for (size_t i = 0; i + 1 < len; i += 2) {
@@ -111,7 +111,7 @@ static int ecdsa_rs_to_der(const uint8_t *rs, size_t len, uint8_t *out, size_t *
 	return n > 0 ? 0 : -EBADMSG;
 }
 
-int pki_sign(EVP_PKEY *key, unsigned peer_hashes, int rsa_pss, const uint8_t *octets, size_t olen,
+int ike_pki_sign(EVP_PKEY *key, unsigned peer_hashes, int rsa_pss, const uint8_t *octets, size_t olen,
 	     uint8_t *method, uint8_t *out, size_t cap)
 {
 	int type = EVP_PKEY_get_base_id(key);
@@ -233,7 +233,7 @@ out:
 	return rc;
 }
 
-int pki_verify(EVP_PKEY *pub, uint8_t method, const uint8_t *data, size_t dlen,
+int ike_pki_verify(EVP_PKEY *pub, uint8_t method, const uint8_t *data, size_t dlen,
 	       const uint8_t *octets, size_t olen)
 {
 	if (method == IKE_AUTH_DIGITAL_SIG)

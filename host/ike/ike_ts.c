@@ -34,7 +34,7 @@ static int ts_meet(const struct ike_ts *a, const struct ike_ts *b, struct ike_ts
 	return memcmp(o->start, o->end, l) <= 0;
 }
 
-unsigned ts_narrow(const struct ike_ts *prop, unsigned np, const struct ike_ts *allow, unsigned na,
+unsigned ike_ts_narrow(const struct ike_ts *prop, unsigned np, const struct ike_ts *allow, unsigned na,
 		   struct ike_ts *out, unsigned cap)
 {
 	unsigned n = 0;
@@ -53,7 +53,7 @@ unsigned ts_narrow(const struct ike_ts *prop, unsigned np, const struct ike_ts *
 }
 
 /* Every selector of ts lies inside one of outer. */
-int ts_within(const struct ike_ts *ts, unsigned n, const struct ike_ts *outer, unsigned no)
+int ike_ts_within(const struct ike_ts *ts, unsigned n, const struct ike_ts *outer, unsigned no)
 {
 	for (unsigned i = 0; i < n; i++) {
 		int in = 0;
@@ -67,7 +67,7 @@ int ts_within(const struct ike_ts *ts, unsigned n, const struct ike_ts *outer, u
 	return 1;
 }
 
-void ts_host(const struct sockaddr *sa, struct ike_ts *out)
+void ike_ts_host(const struct sockaddr *sa, struct ike_ts *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->port_hi = 0xffff;
@@ -120,12 +120,12 @@ int ike_ts_prefix(const char *cidr, struct ike_ts *out)
 	return 0;
 }
 
-int id_equal(const struct ike_id *a, const struct ike_id *b)
+int ike_id_equal(const struct ike_id *a, const struct ike_id *b)
 {
 	return a->type == b->type && a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
 }
 
-size_t id_body(const struct ike_id *id, uint8_t *out)
+size_t ike_id_body(const struct ike_id *id, uint8_t *out)
 {
 	out[0] = id->type;
 	out[1] = out[2] = out[3] = 0;
@@ -133,7 +133,7 @@ size_t id_body(const struct ike_id *id, uint8_t *out)
 	return 4u + id->len;
 }
 
-uint16_t chain_error(const struct ike_chain *c)
+uint16_t ike_chain_error(const struct ike_chain *c)
 {
 	for (unsigned i = 0; i < c->n; i++) {
 		struct ike_notify_pl n;
@@ -144,16 +144,16 @@ uint16_t chain_error(const struct ike_chain *c)
 	return 0;
 }
 
-uint16_t sockaddr_port(const struct sockaddr_storage *s)
+uint16_t ike_sockaddr_port(const union ike_addr *s)
 {
-	if (s->ss_family == AF_INET6)
+	if (s->sa.sa_family == AF_INET6)
 		return ntohs(((const struct sockaddr_in6 *)s)->sin6_port);
 	return ntohs(((const struct sockaddr_in *)s)->sin_port);
 }
 
-void sockaddr_set_port(struct sockaddr_storage *s, uint16_t port)
+void ike_sockaddr_set_port(union ike_addr *s, uint16_t port)
 {
-	if (s->ss_family == AF_INET6)
+	if (s->sa.sa_family == AF_INET6)
 		((struct sockaddr_in6 *)s)->sin6_port = htons(port);
 	else
 		((struct sockaddr_in *)s)->sin_port = htons(port);

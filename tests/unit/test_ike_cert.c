@@ -530,40 +530,40 @@ static void test_signatures_direct(void **st)
 	static const uint8_t msg[] = "octets to sign";
 	uint8_t sig[1100], method;
 	/* a peer without RFC 7427: ECDSA falls back to RFC 4754, RSA and Ed25519 cannot */
-	int n = pki_sign(keys[K_P256], 0, 0, msg, sizeof(msg), &method, sig, sizeof(sig));
+	int n = ike_pki_sign(keys[K_P256], 0, 0, msg, sizeof(msg), &method, sig, sizeof(sig));
 	assert_int_equal(n, 64);
 	assert_int_equal(method, IKE_AUTH_ECDSA_256);
-	assert_int_equal(pki_verify(keys[K_P256], method, sig, (size_t)n, msg, sizeof(msg)), 0);
-	assert_int_not_equal(pki_verify(keys[K_P384], method, sig, (size_t)n, msg, sizeof(msg)), 0);
-	n = pki_sign(keys[K_P384], 0, 0, msg, sizeof(msg), &method, sig, sizeof(sig));
+	assert_int_equal(ike_pki_verify(keys[K_P256], method, sig, (size_t)n, msg, sizeof(msg)), 0);
+	assert_int_not_equal(ike_pki_verify(keys[K_P384], method, sig, (size_t)n, msg, sizeof(msg)), 0);
+	n = ike_pki_sign(keys[K_P384], 0, 0, msg, sizeof(msg), &method, sig, sizeof(sig));
 	assert_int_equal(n, 96);
 	assert_int_equal(method, IKE_AUTH_ECDSA_384);
-	assert_int_equal(pki_verify(keys[K_P384], method, sig, (size_t)n, msg, sizeof(msg)), 0);
-	assert_int_equal(pki_sign(keys[K_RSA], 0, 0, msg, sizeof(msg), &method, sig, sizeof(sig)), -ENOTSUP);
-	assert_int_equal(pki_sign(keys[K_ED], 1u << IKE_HASH_SHA2_256, 0, msg, sizeof(msg), &method, sig,
+	assert_int_equal(ike_pki_verify(keys[K_P384], method, sig, (size_t)n, msg, sizeof(msg)), 0);
+	assert_int_equal(ike_pki_sign(keys[K_RSA], 0, 0, msg, sizeof(msg), &method, sig, sizeof(sig)), -ENOTSUP);
+	assert_int_equal(ike_pki_sign(keys[K_ED], 1u << IKE_HASH_SHA2_256, 0, msg, sizeof(msg), &method, sig,
 				  sizeof(sig)), -ENOTSUP);
 	/* RFC 7427 forms verify, and a flipped bit does not */
 	unsigned all = 0x3cu; /* hashes 2..5 */
 	EVP_PKEY *ks[] = { keys[K_RSA], keys[K_P256], keys[K_P384], keys[K_ED] };
 	for (int pss = 0; pss < 2; pss++)
 		for (size_t i = 0; i < 4; i++) {
-			n = pki_sign(ks[i], all, pss, msg, sizeof(msg), &method, sig, sizeof(sig));
+			n = ike_pki_sign(ks[i], all, pss, msg, sizeof(msg), &method, sig, sizeof(sig));
 			assert_true(n > 0);
 			assert_int_equal(method, IKE_AUTH_DIGITAL_SIG);
-			assert_int_equal(pki_verify(ks[i], method, sig, (size_t)n, msg, sizeof(msg)), 0);
+			assert_int_equal(ike_pki_verify(ks[i], method, sig, (size_t)n, msg, sizeof(msg)), 0);
 			sig[n - 1] ^= 1;
-			assert_int_not_equal(pki_verify(ks[i], method, sig, (size_t)n, msg, sizeof(msg)), 0);
-			assert_int_not_equal(pki_verify(ks[(i + 1) % 4], method, sig, (size_t)n, msg, sizeof(msg)), 0);
+			assert_int_not_equal(ike_pki_verify(ks[i], method, sig, (size_t)n, msg, sizeof(msg)), 0);
+			assert_int_not_equal(ike_pki_verify(ks[(i + 1) % 4], method, sig, (size_t)n, msg, sizeof(msg)), 0);
 		}
 	/* the PKCS#1 and PSS AlgorithmIdentifiers differ */
 	uint8_t s1[600], s2[600];
-	int n1 = pki_sign(keys[K_RSA], all, 0, msg, sizeof(msg), &method, s1, sizeof(s1));
-	int n2 = pki_sign(keys[K_RSA], all, 1, msg, sizeof(msg), &method, s2, sizeof(s2));
+	int n1 = ike_pki_sign(keys[K_RSA], all, 0, msg, sizeof(msg), &method, s1, sizeof(s1));
+	int n2 = ike_pki_sign(keys[K_RSA], all, 1, msg, sizeof(msg), &method, s2, sizeof(s2));
 	assert_true(n1 > 0 && n2 > 0 && s1[0] != s2[0]);
 	/* a CERTREQ names the SHA-1 of each anchor's SubjectPublicKeyInfo */
 	struct ike_creds *c = creds(NULL, NULL, NULL, root);
 	uint8_t cr[64];
-	assert_int_equal(pki_certreq(c, cr, sizeof(cr)), 20);
+	assert_int_equal(ike_pki_certreq(c, cr, sizeof(cr)), 20);
 	ike_creds_unref(c);
 }
 
@@ -593,7 +593,7 @@ static void test_creds_files(void **st)
 	struct ike_creds *c = NULL;
 	assert_int_equal(ike_creds_load(&p, &c), 0);
 	uint8_t *der;
-	int n = pki_cert_der(c, 1, &der); /* the intermediate, sent second */
+	int n = ike_pki_cert_der(c, 1, &der); /* the intermediate, sent second */
 	assert_true(n > 0);
 	OPENSSL_free(der);
 	ike_creds_unref(c);
