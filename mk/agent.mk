@@ -11,6 +11,8 @@ AGENT_HELPER_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out $(AGENT_TEST_SR
 CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/cli/*.c))
 
 PROGS += vrfsecd:host/agent
+# The first rule of the included files is make's default goal: `all`, not the object below.
+all: $(AGENT_TEST_BINS)
 # The IKE library (mk/ike.mk, included after this file: its archive named directly) linked as one
 # object whose only global symbols are the ike_* API: host/ike exports internal helpers without a
 # prefix (child_down, sa_kill, ...), and child_down is also the session layer's.
@@ -22,8 +24,6 @@ $(AGENT_IKE_LIB): $(BUILD)/lib/libvrfsec_ike.a
 PLIBS_vrfsecd := $(DRV_LIB) $(AGENT_IKE_LIB)
 PLDLIBS_vrfsecd := -lpci $(AGENT_LDLIBS)
 PLDLIBS_vrfsec += -ljansson
-
-all: $(AGENT_TEST_BINS)
 
 # headers of these folders are not in the generic object rule's prerequisites
 $(AGENT_OBJ) $(BUILD)/obj/host/agent/main.o $(AGENT_HELPER_OBJ) \

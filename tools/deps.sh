@@ -7,7 +7,7 @@ tshark python3 python3-scapy python3-cryptography valgrind libpci-dev pciutils l
 libelf-dev zlib1g-dev gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf verilator yosys g++ \
 libconfig-dev libjansson-dev \
 strongswan-charon strongswan-swanctl libstrongswan-standard-plugins libstrongswan-extra-plugins \
-libcharon-extra-plugins iputils-ping tcpdump nftables strongswan-pki charon-cmd"
+libcharon-extra-plugins iputils-ping tcpdump nftables strongswan-pki charon-cmd conntrack"
 missing=""
 for p in $PKGS; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)

@@ -76,7 +76,8 @@ struct agent {
 	void *ike_arg;
 	struct ike_glue *ike;     /* ike_glue.c */
 	int reason_ike, reason_natt_ka, reason_non_ip, reason_local; /* punt reason ids */
-	int epfd, tfd, sfd, lfd;
+	int epfd, tfd, sfd, lfd;  /* tfd: the poll timer, only when the card cannot signal */
+	bool notify;              /* sleeping on the card's notify fd */
 	struct ctl_client *clients[CTL_MAX_CLIENTS];
 	bool stop;
 	uint64_t start_ms, now_ms;

@@ -7,7 +7,18 @@
  * profile's user pointer, so every report (vip, child, IKE up) names it; it follows the IKE SA
  * through IKE rekeys and lives until the library reports the IKE SA down (the library may still
  * report children of an SA whose session is gone). Calls into the library from the session
- * hooks are queued and run after the library call in progress returns (ike.h forbids reentry). */
+ * hooks are queued and run after the library call in progress returns (ike.h forbids reentry).
+ *
+ * NAT mapping moves: the library follows the peer's address by itself (sa->remote) when an
+ * authenticated, new (not retransmitted) request arrives from elsewhere, but does not report
+ * it. The glue infers it from what the library does with the datagram: when it answers that
+ * request (same SPIs and message ID, response flag) at the request's new source, the request
+ * authenticated and the library moved; the session then moves the card's SAs in place
+ * (session_peer_moved). A retransmitted request is answered at the old address (the glue sends
+ * a copy of that response to the request's source too) and an unauthenticated one not at all,
+ * so neither moves anything. Responses from a new address
+ * (the library does not follow those) and ESP from a new address (the card decrypts it without
+ * telling anyone) move nothing. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -17,6 +28,7 @@
 
 #include "agent.h"
 #include "ike.h"
+#include "ike_conv.h"
 #include "ike_glue.h"
 #include "log.h"
 
@@ -67,142 +79,15 @@ struct ike_glue {
 	unsigned qh, qn;
 	uint64_t hdr_spi_i, hdr_spi_r; /* of the datagram being fed to the library */
 	uint64_t idle_check_ms;
+	struct {                       /* the request being fed to the library (NAT mapping moves) */
+		bool on, answered;     /* answered: the library replied to it at its source */
+		uint8_t spis[16];
+		uint32_t msgid;
+		struct ipaddr src;
+		uint16_t sport;
+		bool natt;
+	} watch;
 };
-
-/* ---- small conversions ------------------------------------------------------------------ */
-
-static void to_sockaddr(const struct ipaddr *ip, uint16_t port, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (ip->af == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, ip->a, 16);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, ip->a, 4);
-	}
-}
-
-static uint16_t from_sockaddr(const struct sockaddr *sa, struct ipaddr *ip)
-{
-	memset(ip, 0, sizeof(*ip));
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-
-		ip->af = 6;
-		memcpy(ip->a, &s6->sin6_addr, 16);
-		return ntohs(s6->sin6_port);
-	}
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-
-		ip->af = 4;
-		memcpy(ip->a, &s4->sin_addr, 4);
-		return ntohs(s4->sin_port);
-	}
-	return 0;
-}
-
-/* The peer's ID payload as the agent's identity; -EINVAL for kinds profiles cannot match. */
-static int ident_from_ike(const struct ike_id *in, struct ident *out)
-{
-	char buf[IDENT_MAX + 8];
-	const char *kind;
-
-	memset(out, 0, sizeof(*out));
-	switch (in->type) {
-	case IKE_ID_IPV4:
-	case IKE_ID_IPV6:
-		if (in->len != (in->type == IKE_ID_IPV4 ? 4 : 16))
-			return -EINVAL;
-		out->type = IDENT_IP;
-		out->ip.af = in->type == IKE_ID_IPV4 ? 4 : 6;
-		memcpy(out->ip.a, in->data, in->len);
-		return 0;
-	case IKE_ID_FQDN:
-		kind = "fqdn";
-		break;
-	case IKE_ID_RFC822:
-		kind = "email";
-		break;
-	default: /* DN and key ids: certificate profiles are not supported yet */
-		return -EINVAL;
-	}
-	if (!in->len || in->len >= IDENT_MAX)
-		return -EINVAL;
-	for (unsigned i = 0; i < in->len; i++)
-		if (in->data[i] <= ' ' || in->data[i] >= 0x7f)
-			return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s:%.*s", kind, (int)in->len, (const char *)in->data);
-	return ident_parse(buf, out);
-}
-
-static void ident_to_ike(const struct ident *in, struct ike_id *out)
-{
-	size_t n;
-
-	memset(out, 0, sizeof(*out));
-	if (in->type == IDENT_IP) {
-		out->type = in->ip.af == 6 ? IKE_ID_IPV6 : IKE_ID_IPV4;
-		out->len = (uint16_t)addr_len(in->ip.af);
-		memcpy(out->data, in->ip.a, out->len);
-		return;
-	}
-	out->type = in->type == IDENT_EMAIL ? IKE_ID_RFC822 : IKE_ID_FQDN;
-	n = strnlen(in->s, IKE_MAX_ID);
-	out->len = (uint16_t)n;
-	memcpy(out->data, in->s, n);
-}
-
-static void prefix_to_ts(const struct prefix *p, struct ike_ts *t)
-{
-	unsigned n = addr_len(p->addr.af);
-
-	memset(t, 0, sizeof(*t));
-	t->type = p->addr.af == 6 ? IKE_TS_IPV6 : IKE_TS_IPV4;
-	t->port_hi = 0xffff;
-	for (unsigned i = 0; i < n; i++) {
-		unsigned bits = p->plen > i * 8 ? p->plen - i * 8 : 0;
-		uint8_t mask = bits >= 8 ? 0xff : (uint8_t)(0xff00 >> bits);
-
-		t->start[i] = p->addr.a[i] & mask;
-		t->end[i] = (uint8_t)(p->addr.a[i] | (uint8_t)~mask);
-	}
-}
-
-/* A selector range as a prefix; -ERANGE when it is not one (the card checks prefixes). */
-static int ts_to_prefix(const struct ike_ts *t, struct prefix *p)
-{
-	unsigned n = t->type == IKE_TS_IPV6 ? 16 : 4, plen = 0, i = 0;
-
-	memset(p, 0, sizeof(*p));
-	p->addr.af = t->type == IKE_TS_IPV6 ? 6 : 4;
-	for (; i < n && t->start[i] == t->end[i]; i++)
-		plen += 8;
-	if (i < n) {
-		uint8_t x = t->start[i] ^ t->end[i];
-		unsigned b = 0;
-
-		while (b < 8 && !(x & (0x80 >> b)))
-			b++;
-		/* the differing tail must be start 0..0 / end 1..1 */
-		if ((t->start[i] & (0xff >> b)) || (t->end[i] | (0xff00 >> b)) != 0xff)
-			return -ERANGE;
-		for (unsigned k = i + 1; k < n; k++)
-			if (t->start[k] || t->end[k] != 0xff)
-				return -ERANGE;
-		plen += b;
-	}
-	memcpy(p->addr.a, t->start, n);
-	p->plen = (uint8_t)plen;
-	return 0;
-}
 
 static uint16_t prf_id(uint16_t bits)
 {
@@ -335,14 +220,41 @@ static void gchild_add(struct gsa *x, uint32_t id, uint32_t spi_in)
 
 /* ---- library callbacks ------------------------------------------------------------------ */
 
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+#define IKE_HDR_BYTES 28u
+#define IKE_HDR_FLAG_R 0x20u
+#define IKE_EXCH_SA_INIT 34u
+
 static int cb_send(void *user, const struct ike_dgram *d)
 {
 	struct ike_glue *g = user;
 	struct agent_dgram o = { 0 };
 	int rc;
 
-	o.sport = from_sockaddr(d->local, &o.src);
-	o.dport = from_sockaddr(d->remote, &o.dst);
+	o.sport = conv_from_sockaddr(d->local, &o.src);
+	o.dport = conv_from_sockaddr(d->remote, &o.dst);
+	if (g->watch.on && d->len >= IKE_HDR_BYTES && !memcmp(d->data, g->watch.spis, 16) &&
+	    (d->data[19] & IKE_HDR_FLAG_R) && get32(d->data + 20) == g->watch.msgid) {
+		if (o.dport == g->watch.sport && addr_eq(&o.dst, &g->watch.src)) {
+			g->watch.answered = true;
+		} else {
+			/* the library answers a retransmitted request at the SA's address, not at the
+			 * request's source (RFC 7296 2.11 wants the latter): a peer whose mapping moved
+			 * while its request was in flight would retransmit into the void until its IKE
+			 * SA dies. Send the cached response there too; nothing moves on a retransmit. */
+			struct agent_dgram r = o;
+
+			r.dst = g->watch.src;
+			r.dport = g->watch.sport;
+			r.natt = g->watch.natt;
+			if (agent_ike_send(g->a, &r) >= 0)
+				log_debug("ike: retransmitted response also sent to the request's new source");
+		}
+	}
 	o.natt = d->natt;
 	o.msg = d->data;
 	o.len = (uint32_t)d->len;
@@ -362,12 +274,12 @@ static int cb_get_profile(void *user, const struct ike_id *peer, const struct ik
 	struct gsa *x;
 	char ids[IDENT_MAX + 8], ra[ADDR_STRLEN];
 	struct ipaddr rip;
-	uint16_t rport = from_sockaddr(remote, &rip);
+	uint16_t rport = conv_from_sockaddr(remote, &rip);
 	unsigned n;
 
 	(void)hint;
 	addr_str(&rip, ra, sizeof(ra));
-	if (ident_from_ike(peer, &id) != 0) {
+	if (conv_ident_from_ike(peer, &id) != 0) {
 		ike_id_str(peer, ids, sizeof(ids));
 		log_warn("ike: %s:%u presents identity %s, which no profile can match (certificates are not supported yet)",
 			 ra, rport, ids);
@@ -396,7 +308,7 @@ static int cb_get_profile(void *user, const struct ike_id *peer, const struct ik
 	x->peer_id = id;
 	x->peer = rip;
 	x->peer_port = rport;
-	x->natt = from_sockaddr(local, &x->local) == g->a->cfg->g.natt_port;
+	x->natt = conv_from_sockaddr(local, &x->local) == g->a->cfg->g.natt_port;
 	x->spi_i = g->hdr_spi_i;
 	x->spi_r = g->hdr_spi_r;
 	x->next = g->list;
@@ -406,11 +318,11 @@ static int cb_get_profile(void *user, const struct ike_id *peer, const struct ik
 	snprintf(out->name, sizeof(out->name), "%s", p->name);
 	out->user = x;
 	if (p->local_id.type != IDENT_ANY) {
-		ident_to_ike(&p->local_id, &out->local_id);
+		conv_ident_to_ike(&p->local_id, &out->local_id);
 	} else {
 		struct ident me = { .type = IDENT_IP, .ip = x->local };
 
-		ident_to_ike(&me, &out->local_id);
+		conv_ident_to_ike(&me, &out->local_id);
 	}
 	memcpy(out->psk, psk->secret, psk->len);
 	out->psk_len = (uint16_t)psk->len;
@@ -426,19 +338,19 @@ static int cb_get_profile(void *user, const struct ike_id *peer, const struct ik
 		if (p->full_tunnel) {
 			struct prefix all = { .addr = { .af = 4 } };
 
-			prefix_to_ts(&all, &out->local_ts[out->n_local_ts++]);
+			conv_prefix_to_ts(&all, &out->local_ts[out->n_local_ts++]);
 		}
 		n = p->n_split < IKE_MAX_TS ? p->n_split : IKE_MAX_TS;
 		if (p->n_split > IKE_MAX_TS)
 			log_warn("ike: profile %s: only the first %u split prefixes go into traffic selectors",
 				 p->name, IKE_MAX_TS);
 		for (unsigned i = 0; i < n; i++)
-			prefix_to_ts(&p->split[i], &out->local_ts[out->n_local_ts++]);
+			conv_prefix_to_ts(&p->split[i], &out->local_ts[out->n_local_ts++]);
 	} else {
 		for (unsigned i = 0; i < p->n_local_ts; i++)
-			prefix_to_ts(&p->local_ts[i], &out->local_ts[out->n_local_ts++]);
+			conv_prefix_to_ts(&p->local_ts[i], &out->local_ts[out->n_local_ts++]);
 		for (unsigned i = 0; i < p->n_remote_ts; i++)
-			prefix_to_ts(&p->remote_ts[i], &out->remote_ts[out->n_remote_ts++]);
+			conv_prefix_to_ts(&p->remote_ts[i], &out->remote_ts[out->n_remote_ts++]);
 	}
 	/* CHILD SA lifetimes are the card's (soft event -> rekey); DPD is driven from here */
 	out->ike_rekey_s = p->ike_lifetime;
@@ -495,10 +407,10 @@ static void child_params_fill(const struct ike_child_info *c, struct child_param
 	memcpy(p->out.salt, c->salt_out, 4);
 	p->esn = c->esn;
 	for (unsigned i = 0; i < c->n_remote_ts && p->n_remote < CFG_MAX_TS; i++)
-		if (ts_to_prefix(&c->remote_ts[i], &pf) == 0)
+		if (conv_ts_to_prefix(&c->remote_ts[i], &pf) == 0)
 			p->remote[p->n_remote++] = pf;
 	for (unsigned i = 0; i < c->n_local_ts && p->n_local < CFG_MAX_TS; i++)
-		if (ts_to_prefix(&c->local_ts[i], &pf) == 0)
+		if (conv_ts_to_prefix(&c->local_ts[i], &pf) == 0)
 			p->local[p->n_local++] = pf;
 }
 
@@ -518,7 +430,7 @@ static void cb_child_up(void *user, const struct ike_child_info *c)
 		queue(g, W_DELETE_CHILD, 0, c->spi_in);
 		return;
 	}
-	port = from_sockaddr((const struct sockaddr *)&c->remote, &peer);
+	port = conv_from_sockaddr((const struct sockaddr *)&c->remote, &peer);
 	if (!s->children) {
 		/* nothing on the card yet: take the addresses as negotiated */
 		s->peer = peer;
@@ -526,7 +438,7 @@ static void cb_child_up(void *user, const struct ike_child_info *c)
 		s->udp_encap = c->udp_encap;
 		s->local_port = c->udp_encap ? s->cfg->g.natt_port : s->cfg->g.ike_port;
 	} else if (!addr_eq(&peer, &s->peer) || port != s->peer_port) {
-		session_peer_moved(s, &peer, port);
+		session_peer_moved(s, &peer, port, NULL);
 	}
 	child_params_fill(c, &p);
 	old = c->rekeys_spi_in ? gchild_by_spi(x, c->rekeys_spi_in) : NULL;
@@ -644,6 +556,28 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
+/* An authenticated request of an established IKE SA came from a new address or port: the
+ * library follows it already; the session and the card's SAs follow too. */
+static void peer_moved(struct ike_glue *g, const struct agent_dgram *d)
+{
+	struct ipaddr nh;
+
+	for (struct gsa *x = g->list; x; x = x->next) {
+		if (!x->up || (x->spi != g->hdr_spi_i && x->spi != g->hdr_spi_r))
+			continue;
+		x->peer = d->src;
+		x->peer_port = d->sport;
+		if (!x->s || (addr_eq(&d->src, &x->s->peer) && d->sport == x->s->peer_port))
+			return;
+		/* on-link: the authenticated frame tells the new neighbour's MAC */
+		neigh_next_hop(g->a, &d->src, &nh);
+		if (addr_eq(&nh, &d->src))
+			neigh_learn(g->a, &d->src, d->peer_mac);
+		session_peer_moved(x->s, &d->src, d->sport, d->peer_mac);
+		return;
+	}
+}
+
 static void rx(void *arg, const struct agent_dgram *d)
 {
 	struct ike_glue *g = arg;
@@ -652,13 +586,22 @@ static void rx(void *arg, const struct agent_dgram *d)
 	uint64_t now = agent_now_ms();
 	int rc;
 
-	to_sockaddr(&d->dst, d->dport, &l);
-	to_sockaddr(&d->src, d->sport, &r);
+	conv_to_sockaddr(&d->dst, d->dport, &l);
+	conv_to_sockaddr(&d->src, d->sport, &r);
 	in = (struct ike_dgram){ (const struct sockaddr *)&l, (const struct sockaddr *)&r, d->msg,
 				 d->len, d->natt };
 	g->hdr_spi_i = get64(d->msg);
 	g->hdr_spi_r = get64(d->msg + 8);
+	/* a request of an established SA (not IKE_SA_INIT): watch how the library answers it */
+	g->watch.on = !(d->msg[19] & IKE_HDR_FLAG_R) && d->msg[18] != IKE_EXCH_SA_INIT && g->hdr_spi_r;
+	g->watch.answered = false;
+	memcpy(g->watch.spis, d->msg, 16);
+	g->watch.msgid = get32(d->msg + 20);
+	g->watch.src = d->src;
+	g->watch.sport = d->sport;
+	g->watch.natt = d->natt;
 	rc = ike_ctx_input(g->ctx, &in, now);
+	g->watch.on = false;
 	if (rc == 0)
 		for (struct gsa *x = g->list; x; x = x->next)
 			if (x->up && (x->spi == g->hdr_spi_i || x->spi == g->hdr_spi_r)) {
@@ -672,6 +615,8 @@ static void rx(void *arg, const struct agent_dgram *d)
 				}
 				break;
 			}
+	if (rc == 0 && g->watch.answered)
+		peer_moved(g, d);
 	sweep_pending(g);
 	drain(g);
 }
@@ -903,6 +848,11 @@ void ike_glue_stop(struct agent *a)
 	}
 	free(g);
 	a->ike = NULL;
+}
+
+uint64_t ike_glue_next_timer(const struct agent *a)
+{
+	return a->ike ? ike_ctx_next_timer(a->ike->ctx) : UINT64_MAX;
 }
 
 unsigned ike_glue_sa_count(const struct agent *a)

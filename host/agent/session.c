@@ -619,37 +619,75 @@ int session_clear(struct sess_mgr *m, uint32_t id)
 	return 0;
 }
 
-int session_peer_moved(struct session *s, const struct ipaddr *addr, uint16_t port)
+/* One pair to the session's current peer in place: outbound destination, port and MACs,
+ * inbound source and port. */
+static int pair_move(struct session *s, struct child *c, bool eth)
 {
 	struct card *card = s->m->card;
-	bool addr_changed = !addr_eq(addr, &s->peer);
+	struct vrfsec_sa_cfg sa;
+	int rc;
+
+	sa_out_cfg(s, c, &sa);
+	sa.update = VRFSEC_SA_UPD_ADDR | (eth ? VRFSEC_SA_UPD_ETH : 0u);
+	rc = card->ops->sa_update(card->ctx, &sa);
+	if (rc) {
+		log_err("session %u child %u: moving outbound SA %u (spi 0x%08x): %s (%s)", s->id, c->id,
+			c->sa_out, c->spi_out, vrfsec_strerror(rc), card_err(s->m));
+		return rc;
+	}
+	sa_in_cfg(s, c, &sa);
+	sa.update = VRFSEC_SA_UPD_ADDR;
+	rc = card->ops->sa_update(card->ctx, &sa);
+	if (rc) /* the card does not check the outer source: inbound traffic still flows */
+		log_warn("session %u child %u: moving inbound SA %u (spi 0x%08x): %s (%s)", s->id,
+			 c->id, c->sa_in, c->spi_in, vrfsec_strerror(rc), card_err(s->m));
+	return 0;
+}
+
+int session_peer_moved(struct session *s, const struct ipaddr *addr, uint16_t port,
+		       const uint8_t *frame_mac)
+{
 	char a[ADDR_STRLEN], b[ADDR_STRLEN];
-	int rc = 0;
+	uint16_t old_port = s->peer_port;
+	uint8_t mac[6];
+	bool eth;
+	int rc = 0, err;
 
-	if (!addr_changed && port == s->peer_port)
+	if (addr_eq(addr, &s->peer) && port == s->peer_port)
 		return 0;
-	log_info("session %u: peer moved %s:%u -> %s:%u", s->id, addr_str(&s->peer, a, sizeof(a)),
-		 s->peer_port, addr_str(addr, b, sizeof(b)), port);
-	s->peer_port = port;
-	if (s->udp_encap)
-		for (struct child *c = s->children; c; c = c->next) {
-			struct vrfsec_sa_cfg sa;
-
-			if (c->state != CHILD_INSTALLED)
-				continue;
-			sa_out_cfg(s, c, &sa);
-			rc = card->ops->sa_update(card->ctx, &sa);
-			sa_in_cfg(s, c, &sa);
-			rc = rc ? rc : card->ops->sa_update(card->ctx, &sa);
-			if (rc)
-				log_err("session %u child %u: port update: %s", s->id, c->id,
-					vrfsec_strerror(rc));
-		}
-	if (addr_changed) {
+	if (addr->af != s->peer.af) {
+		/* the outer family is fixed per SA: only a rekey can change it */
+		log_warn("session %u: peer moved to another address family; rekeying", s->id);
 		s->peer = *addr;
+		s->peer_port = port;
 		for (struct child *c = s->children; c; c = c->next)
 			if (c->state == CHILD_INSTALLED && s->m->hooks.rekey_child)
 				s->m->hooks.rekey_child(s->m->hooks.arg, s, c->id, REKEY_PEER_MOVED);
+		return 0;
+	}
+	addr_str(&s->peer, a, sizeof(a));
+	addr_str(addr, b, sizeof(b));
+	memcpy(mac, s->peer_mac, 6);
+	if (!s->m->resolve || s->m->resolve(s->m->resolve_arg, addr, mac) != 0) {
+		if (frame_mac)
+			memcpy(mac, frame_mac, 6);
+	}
+	eth = memcmp(mac, s->peer_mac, 6) != 0;
+	s->peer = *addr;
+	s->peer_port = port;
+	memcpy(s->peer_mac, mac, 6);
+	log_info("session %u: peer moved %s:%u -> %s:%u%s; SAs follow in place", s->id, a,
+		 old_port, b, port, eth ? " (new next-hop MAC)" : "");
+	s->m->stats.peer_moves++;
+	for (struct child *c = s->children; c; c = c->next) {
+		if (c->state != CHILD_INSTALLED)
+			continue;
+		err = pair_move(s, c, eth);
+		if (err) {
+			rc = rc ? rc : err;
+			if (s->m->hooks.rekey_child)
+				s->m->hooks.rekey_child(s->m->hooks.arg, s, c->id, REKEY_PEER_MOVED);
+		}
 	}
 	return rc;
 }

@@ -33,7 +33,7 @@ struct child;
 enum rekey_reason {
 	REKEY_SOFT_LIFETIME = 1, /* the card's soft byte/packet/time limit */
 	REKEY_SEQ_NEAR,          /* outbound sequence numbers nearly used up */
-	REKEY_PEER_MOVED,        /* the peer's address changed and the card cannot move the SA */
+	REKEY_PEER_MOVED,        /* the peer's address changed and the card could not move the SA */
 };
 
 /* What IKE provides; every member may be NULL. They run from the agent's event loop, never
@@ -140,6 +140,7 @@ struct sess_mgr {
 	uint64_t now_ms;          /* the loop's clock, set by session_tick() */
 	struct {
 		uint64_t up, down, rekeys, install_failed, soft_events, hard_events, idle_events;
+		uint64_t peer_moves; /* sessions moved to a new peer address/port in place */
 	} stats;
 };
 
@@ -169,10 +170,15 @@ int child_rekey(struct session *s, uint32_t old_id, struct child_params *p, uint
 int child_down(struct session *s, uint32_t child_id);
 /* Remove everything of the session and free it (leases released). */
 void session_down(struct session *s);
-/* The peer's NAT mapping moved. A new port alone is changed in place on the card; a new
- * address needs a rekey (the card's SA_UPDATE does not rewrite the outer addresses): the
- * session records it and asks IKE to rekey, and the new pair goes to the new address. */
-int session_peer_moved(struct session *s, const struct ipaddr *addr, uint16_t port);
+/* The peer's NAT-mapped address and/or port moved (an authenticated IKE message came from
+ * there). Every installed pair follows in place with SA_UPDATE, sequence numbers, IVs and
+ * replay windows untouched: the outbound SA gets the new destination and UDP port (and the
+ * new next-hop MAC when it changed: resolved, else frame_mac, the source MAC of the frame that
+ * authenticated the move, when not NULL), the inbound SA the new source. A pair the card
+ * cannot update is rekeyed instead (hooks.rekey_child, REKEY_PEER_MOVED) and its new pair goes
+ * to the new address. 0, or the first card error. */
+int session_peer_moved(struct session *s, const struct ipaddr *addr, uint16_t port,
+		       const uint8_t *frame_mac);
 
 struct session *session_find(const struct sess_mgr *m, uint32_t id);
 struct child *session_child(const struct session *s, uint32_t child_id);

@@ -204,6 +204,7 @@ json_t *show_counters(struct agent *a)
 #undef C
 #define S(name) json_object_set_new(ag, "sessions_" #name, json_integer((json_int_t)a->sm.stats.name))
 	S(up); S(down); S(rekeys); S(install_failed); S(soft_events); S(hard_events); S(idle_events);
+	S(peer_moves);
 #undef S
 	json_object_set_new(ag, "sessions", json_integer(a->sm.n_sessions));
 	for (unsigned i = 0; i < sizeof(a->punt_by_reason) / sizeof(a->punt_by_reason[0]); i++)
@@ -247,6 +248,7 @@ json_t *show_status(struct agent *a)
 	json_object_set_new(o, "uptime_s", json_integer((json_int_t)((a->now_ms - a->start_ms) / 1000)));
 	json_object_set_new(o, "sessions", json_integer(a->sm.n_sessions));
 	json_object_set_new(o, "log_level", json_string(log_level_name(log_level_get())));
+	json_object_set_new(o, "card_wakeup", json_string(a->notify ? "notify" : "poll"));
 	json_object_set_new(o, "ike_attached", json_boolean(a->ike_rx != NULL));
 	json_object_set_new(o, "ike_sas", json_integer(ike_glue_sa_count(a)));
 	json_object_set_new(o, "last_reload_ok", json_boolean(a->last_reload_ok));

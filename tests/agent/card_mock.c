@@ -28,11 +28,30 @@ static int m_sa_update(void *ctx, const struct vrfsec_sa_cfg *sa)
 {
 	struct card_mock *m = ctx;
 
+	struct vrfsec_sa_cfg *o;
+
 	m->n_sa_update++;
+	if (m->fail_sa_update)
+		return -EINVAL;
 	if (sa->idx >= MOCK_SA || !m->sa_used[sa->idx])
 		return -ENOENT;
-	m->sa[sa->idx].udp_sport = sa->udp_sport;
-	m->sa[sa->idx].udp_dport = sa->udp_dport;
+	o = &m->sa[sa->idx];
+	/* as the card checks it: the same SA (SPI, encapsulation), known flags, the same family */
+	if ((sa->spi && sa->spi != o->spi) || sa->udp != o->udp ||
+	    (sa->update & ~(uint32_t)(VRFSEC_SA_UPD_ADDR | VRFSEC_SA_UPD_ETH)) ||
+	    ((sa->update & VRFSEC_SA_UPD_ADDR) && sa->outer_af != o->outer_af) ||
+	    ((sa->update & VRFSEC_SA_UPD_ETH) && o->dir != VRFSEC_SA_OUT))
+		return -EINVAL;
+	o->udp_sport = sa->udp_sport;
+	o->udp_dport = sa->udp_dport;
+	if (sa->update & VRFSEC_SA_UPD_ADDR) {
+		memcpy(o->src, sa->src, 16);
+		memcpy(o->dst, sa->dst, 16);
+	}
+	if (sa->update & VRFSEC_SA_UPD_ETH) {
+		memcpy(o->smac, sa->smac, 6);
+		memcpy(o->dmac, sa->dmac, 6);
+	}
 	return 0;
 }
 

@@ -24,6 +24,7 @@ struct card_mock {
 	unsigned n_sa_add, n_sa_update, n_sa_del, n_route_add, n_route_del, n_nh_set, n_label, n_vrf,
 		n_inject;
 	int fail_sa_add_at;                 /* the Nth sa_add (1-based) fails with -ENOSPC; 0 never */
+	bool fail_sa_update;                /* every sa_update fails with -EINVAL */
 	uint32_t labels[16], label_vrf[16];
 	unsigned n_labels;
 };

@@ -323,6 +323,7 @@ static void card_events_reach_the_hooks(void **state)
 
 static void peer_moves(void **state)
 {
+	static const uint8_t NAT2_MAC[6] = { 0x02, 0x77, 0, 0, 0, 0x02 };
 	struct fx *f = *state;
 	struct session *s = ra_session(f, "198.51.100.7", 40001);
 	struct child_params p;
@@ -334,17 +335,40 @@ static void peer_moves(void **state)
 	assert_int_equal(child_up(s, &p, &id), 0);
 	c = session_child(s, id);
 	addr_parse("198.51.100.7", &a);
-	assert_int_equal(session_peer_moved(s, &a, 40777), 0); /* port only: in place */
+	assert_int_equal(session_peer_moved(s, &a, 40777, NULL), 0); /* port only: in place */
 	assert_int_equal(f->mock.n_sa_update, 2);
 	assert_int_equal(f->mock.sa[c->sa_out].udp_dport, 40777);
+	assert_int_equal(f->mock.sa[c->sa_in].udp_sport, 40777);
+	assert_memory_equal(f->mock.sa[c->sa_out].dmac, GW_MAC, 6);
 	assert_int_equal(f->rekeys, 0);
-	addr_parse("198.51.100.99", &a); /* new address: the card cannot move it, rekey */
-	assert_int_equal(session_peer_moved(s, &a, 40777), 0);
+	/* a new address behind another router whose MAC is not resolved yet: moved in place to
+	 * the MAC of the frame that authenticated the move, no rekey, same SPIs */
+	addr_parse("198.51.100.99", &a);
+	f->unresolved = true;
+	assert_int_equal(session_peer_moved(s, &a, 41000, NAT2_MAC), 0);
+	assert_int_equal(f->mock.n_sa_update, 4);
+	assert_int_equal(f->rekeys, 0);
+	assert_int_equal(f->mock.sa[c->sa_out].dst[3], 99);
+	assert_int_equal(f->mock.sa[c->sa_out].src[3], 1);
+	assert_int_equal(f->mock.sa[c->sa_out].udp_dport, 41000);
+	assert_memory_equal(f->mock.sa[c->sa_out].dmac, NAT2_MAC, 6);
+	assert_int_equal(f->mock.sa[c->sa_in].src[3], 99);
+	assert_int_equal(f->mock.sa[c->sa_in].udp_sport, 41000);
+	assert_int_equal(f->mock.sa[c->sa_out].spi, 0x2000);
+	assert_int_equal(f->m.stats.peer_moves, 2);
+	assert_ptr_equal(session_child(s, id), c);
+	assert_int_equal(session_peer_moved(s, &a, 41000, NAT2_MAC), 0); /* no change: nothing */
+	assert_int_equal(f->mock.n_sa_update, 4);
+	/* a card that cannot move the SA: rekey, and the new pair goes to the new address */
+	f->mock.fail_sa_update = true;
+	addr_parse("198.51.100.98", &a);
+	assert_int_not_equal(session_peer_moved(s, &a, 41000, NAT2_MAC), 0);
 	assert_int_equal(f->rekeys, 1);
 	assert_int_equal(f->last_why, REKEY_PEER_MOVED);
+	f->unresolved = false;
 	keys(&p, 0x1100, 0x2100);
 	assert_int_equal(child_rekey(s, id, &p, &id), 0);
-	assert_int_equal(f->mock.sa[session_child(s, id)->sa_out].dst[3], 99);
+	assert_int_equal(f->mock.sa[session_child(s, id)->sa_out].dst[3], 98);
 	session_down(s);
 }
 

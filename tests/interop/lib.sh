@@ -3,14 +3,16 @@
 # cpu engine) with its public and core ports on TAPs in a namespace of its own, vrfsecd, the far
 # PE (vrfsec-farpe) on the core TAP with one TAP per customer moved into that customer's far
 # namespace, strongSwan clients (charon + swanctl, kernel-libipsec) in namespaces on a bridge with
-# the card's public TAP, an optional NAT namespace (nft masquerade), captures and tshark.
+# the card's public TAP, an optional NAT namespace (nft masquerade) whose mapping can be moved,
+# a site gateway (charon) with a LAN namespace behind it, captures and tshark.
 #
 # Conventions (../shared/peers/README.md): a mktemp run directory, names with the PID, everything
 # started is stopped by PID from the EXIT trap and every namespace deleted; the run directory is
 # removed on success and kept on failure or with KEEP_RUN=1.
 #
 # Addresses: public 203.0.113.0/24 (the card 203.0.113.1, clients .11.., NAT routers .21..);
-# behind a NAT 192.168.7x.0/24; pools 10.1.0.0/24 (red and green: the same range), 10.1.1.0/24;
+# behind a NAT 192.168.7x.0/24; site LANs 192.168.5x.0/24; pools 10.1.0.0/24 (red and green: the
+# same range), 10.1.1.0/24;
 # far hosts 10.100.0.1 in every customer namespace (the same address everywhere).
 
 IL_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -176,12 +178,51 @@ table ip nat {
 }
 EON
 }
-# il_charon NAME ID SECRET [extra child options]: charon + swanctl in icl-NAME-PID, connection
-# "ra" to the card asking for a virtual IP; chd = 4 logs the CHILD keys for tshark (client only)
-il_charon() {
-	local name=$1 id=$2 secret=$3 d=$RUN/$1 ns=icl$1$P i=0
+# il_nat_move NAME MAC PORTS: client NAME's NAT router changes its mapping as a NAT reboot or a
+# carrier-grade NAT would: its outside MAC becomes MAC, its address the next public one (printed),
+# the old address goes, it SNATs to that address and PORTS (say 40000-40999), and the
+# connection-tracking table is flushed so existing flows get new mappings.
+il_nat_move() {
+	local nat=inat$1$P old new=203.0.113.$IL_NEXT_PUB
+	old=$(ip -n "$nat" -4 -o addr show dev e0 | awk '{print $4}')
+	IL_NEXT_PUB=$((IL_NEXT_PUB + 1))
+	ip -n "$nat" link set e0 address "$2" && ip -n "$nat" addr del "$old" dev e0 &&
+		ip -n "$nat" addr add "$new/24" dev e0 || return 1
+	ip netns exec "$nat" nft -f - <<EON || return 1
+flush ruleset
+table ip nat {
+  chain post {
+    type nat hook postrouting priority 100;
+    oifname "e0" meta l4proto udp snat to $new:$3
+    oifname "e0" snat to $new
+  }
+}
+EON
+	ip netns exec "$nat" conntrack -F >/dev/null 2>&1 || return 1
+	echo "$new"
+}
+# il_charon_run NAME: charon in icl-NAME-PID with $RUN/NAME/swanctl.conf (written by the caller)
+# loaded; chd = 4 logs the CHILD keys for tshark (clients only, never the agent)
+il_charon_run() {
+	local name=$1 d=$RUN/$1 ns=icl$1$P i=0
 	mkdir -p "$d/x509" "$d/x509ca" "$d/private"
 	sed "s#@RUN@#$d#g" "$IL_DIR/strongswan.conf.in" >"$d/strongswan.conf"
+	ip netns exec "$ns" env STRONGSWAN_CONF="$d/strongswan.conf" \
+		sh -c 'mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon' </dev/null >"$d/charon.stdout" 2>&1 &
+	eval "CHARON_$name=$!"
+	IL_PIDS+=($!)
+	until swanctl --stats --uri "unix://$d/charon.vici" >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -gt 100 ] && { echo "charon $name does not answer on vici"; return 1; }; sleep 0.05
+	done
+	grep -q 'could not create any sockets' "$d/charon.log" && { echo "charon $name has no IKE sockets"; return 1; }
+	swanctl --load-all --uri "unix://$d/charon.vici" --file "$d/swanctl.conf" >"$d/load.out" 2>&1 ||
+		{ cat "$d/load.out"; return 1; }
+}
+# il_charon NAME ID SECRET [extra child options]: charon + swanctl in icl-NAME-PID, connection
+# "ra" to the card asking for a virtual IP. IL_DPD sets the client's dpd_delay (default 0: none).
+il_charon() {
+	local name=$1 id=$2 secret=$3 d=$RUN/$1
+	mkdir -p "$d"
 	cat >"$d/swanctl.conf" <<EOC
 connections {
   ra {
@@ -189,7 +230,7 @@ connections {
     remote_addrs = $PUB_IP
     vips = 0.0.0.0
     proposals = ${IKE_PROPOSALS:-aes256gcm16-prfsha384-ecp384}
-    dpd_delay = 0
+    dpd_delay = ${IL_DPD:-0}
     local {
       auth = psk
       id = $id
@@ -215,16 +256,54 @@ secrets {
   }
 }
 EOC
-	ip netns exec "$ns" env STRONGSWAN_CONF="$d/strongswan.conf" \
-		sh -c 'mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon' </dev/null >"$d/charon.stdout" 2>&1 &
-	eval "CHARON_$name=$!"
-	IL_PIDS+=($!)
-	until swanctl --stats --uri "unix://$d/charon.vici" >/dev/null 2>&1; do
-		i=$((i + 1)); [ $i -gt 100 ] && { echo "charon $name does not answer on vici"; return 1; }; sleep 0.05
-	done
-	grep -q 'could not create any sockets' "$d/charon.log" && { echo "charon $name has no IKE sockets"; return 1; }
-	swanctl --load-all --uri "unix://$d/charon.vici" --file "$d/swanctl.conf" >"$d/load.out" 2>&1 ||
-		{ cat "$d/load.out"; return 1; }
+	il_charon_run "$name"
+}
+# il_site NAME NET ID SECRET: a site gateway icl-NAME-PID on the public bridge (charon,
+# connection "ra", child "net" with local_ts 192.168.NET.0/24 and remote_ts 10.100.0.0/16) and
+# its LAN ilan-NAME-PID behind it: the gateway 192.168.NET.1, a host 192.168.NET.2.
+il_site() {
+	local name=$1 net=$2 id=$3 secret=$4 d=$RUN/$1 lan=ilan$1$P
+	il_client "$name" && il_ns "$lan" || return 1
+	ip link add l0 netns "icl$name$P" type veth peer name e0 netns "$lan" || return 1
+	ip -n "icl$name$P" addr add "192.168.$net.1/24" dev l0 && ip -n "icl$name$P" link set l0 up &&
+		ip -n "$lan" addr add "192.168.$net.2/24" dev e0 && ip -n "$lan" link set e0 up &&
+		ip -n "$lan" route add default via "192.168.$net.1" || return 1
+	ip netns exec "icl$name$P" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0
+	mkdir -p "$d"
+	cat >"$d/swanctl.conf" <<EOC
+connections {
+  ra {
+    version = 2
+    remote_addrs = $PUB_IP
+    proposals = ${IKE_PROPOSALS:-aes256gcm16-prfsha384-ecp384}
+    dpd_delay = 0
+    local {
+      auth = psk
+      id = $id
+    }
+    remote {
+      auth = psk
+      id = vpn.vrfsec.test
+    }
+    children {
+      net {
+        local_ts = 192.168.$net.0/24
+        remote_ts = 10.100.0.0/16
+        esp_proposals = ${ESP_PROPOSALS:-aes256gcm16}
+        start_action = none
+      }
+    }
+  }
+}
+secrets {
+  ike-1 {
+    id = $id
+    secret = "$secret"
+  }
+}
+EOC
+	il_charon_run "$name"
 }
 sw() { local name=$1 c=$2; shift 2; swanctl "$c" "$@" --uri "unix://$RUN/$name/charon.vici"; }
 il_initiate() { # il_initiate NAME: IKE_SA + CHILD_SA up
