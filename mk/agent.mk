@@ -13,14 +13,9 @@ CLI_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard host/cli/*.c))
 PROGS += vrfsecd:host/agent
 # The first rule of the included files is make's default goal: `all`, not the object below.
 all: $(AGENT_TEST_BINS)
-# The IKE library (mk/ike.mk, included after this file: its archive named directly) linked as one
-# object whose only global symbols are the ike_* API: host/ike exports internal helpers without a
-# prefix (child_down, sa_kill, ...), and child_down is also the session layer's.
-AGENT_IKE_LIB := $(BUILD)/obj/host/agent/ike_api.o
-$(AGENT_IKE_LIB): $(BUILD)/lib/libvrfsec_ike.a
-	@mkdir -p $(dir $@)
-	ld -r --whole-archive $< -o $@.tmp
-	objcopy --wildcard --keep-global-symbol='ike_*' $@.tmp $@ && rm -f $@.tmp
+# The IKE library (mk/ike.mk, included after this file: its archive named directly); every global
+# symbol in it is ike_* (make ike-symcheck), so it links as it is.
+AGENT_IKE_LIB := $(BUILD)/lib/libvrfsec_ike.a
 PLIBS_vrfsecd := $(DRV_LIB) $(AGENT_IKE_LIB)
 PLDLIBS_vrfsecd := -lpci $(AGENT_LDLIBS)
 PLDLIBS_vrfsec += -ljansson

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config_int.h"
+#include "ike.h"
 #include "log.h"
 
 unsigned cfg_line(const config_setting_t *s)
@@ -140,6 +142,91 @@ int cfg_strings(struct pctx *x, const config_setting_t *g, const char *name, uns
 	return 0;
 }
 
+/* ---- credentials ----------------------------------------------------------------------- */
+
+int cfg_files_parse(struct pctx *x, const config_setting_t *g, const char *what, struct cfg_files *f)
+{
+	static const char *const names[] = { "cert", "key", "chain", "ca" };
+	char *dst[] = { f->cert, f->key, f->chain, f->ca };
+
+	for (unsigned i = 0; i < 4; i++) {
+		const char *v = NULL;
+		int rc = cfg_str(x, g, names[i], &v);
+
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			continue;
+		/* the path only: a key file's contents never go into a message */
+		if (!v[0] || strlen(v) >= CFG_PATH)
+			return cfg_fail(x, config_setting_get_member(g, names[i]),
+					"%s: %s file name is empty or longer than %d characters", what,
+					names[i], CFG_PATH - 1);
+		if (access(v, R_OK) != 0)
+			return cfg_fail(x, config_setting_get_member(g, names[i]),
+					"%s: %s file '%s' cannot be read: %s", what, names[i], v,
+					strerror(errno));
+		snprintf(dst[i], CFG_PATH, "%s", v);
+	}
+	return 0;
+}
+
+int cfg_creds_load(struct pctx *x, const config_setting_t *at, const char *what,
+		   const struct cfg_files *f, struct ike_creds **out)
+{
+	struct ike_creds_params p = { 0 };
+	int rc;
+
+	p.cert_file = f->cert[0] ? f->cert : NULL;
+	p.key_file = f->key[0] ? f->key : NULL;
+	p.chain_file = f->chain[0] ? f->chain : NULL;
+	p.ca_file = f->ca[0] ? f->ca : NULL;
+	rc = ike_creds_load(&p, out);
+	if (rc == 0)
+		return 0;
+	*out = NULL;
+	if (rc == -EBADMSG)
+		return cfg_fail(x, at, "%s: cert '%s', key '%s', chain '%s' or ca '%s' is not a PEM or DER certificate / unencrypted key",
+				what, f->cert, f->key, f->chain[0] ? f->chain : "-", f->ca);
+	if (rc == -EINVAL)
+		return cfg_fail(x, at, "%s: the key '%s' does not belong to the certificate '%s'", what,
+				f->key, f->cert);
+	return cfg_fail(x, at, "%s: credentials cannot be loaded: %s", what, strerror(-rc));
+}
+
+/* One verify-only credentials object with the trust anchors of every pubkey profile. */
+static int certreq_load(struct pctx *x, struct config *c)
+{
+	struct ike_creds_params p = { 0 };
+	int rc;
+
+	for (unsigned i = 0; i < c->n_profiles; i++) {
+		const struct cfg_profile *pr = &c->profiles[i];
+		const char *ca = pr->files.ca[0] ? pr->files.ca : c->g.cred.ca;
+		bool seen = false;
+
+		if (pr->auth != CFG_AUTH_PUBKEY)
+			continue;
+		for (unsigned k = 0; k < i; k++)
+			seen |= c->profiles[k].auth == CFG_AUTH_PUBKEY &&
+				!strcmp(c->profiles[k].files.ca[0] ? c->profiles[k].files.ca : c->g.cred.ca, ca);
+		if (seen)
+			continue;
+		if (!c->certreq) {
+			p.ca_file = ca;
+			rc = ike_creds_load(&p, &c->certreq);
+		} else {
+			rc = ike_creds_add_ca_file(c->certreq, ca);
+		}
+		if (rc) {
+			snprintf(x->err, x->n, "%s:%u: profile '%s': ca file '%s': %s", x->path, pr->line,
+				 pr->name, ca, rc == -EBADMSG ? "no certificate in it" : strerror(-rc));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* ---- global ------------------------------------------------------------------------------- */
 
 static int public_addr(struct pctx *x, const config_setting_t *s, const char *v, void *arg)
@@ -258,7 +345,8 @@ static int parse_global(struct pctx *x, const config_setting_t *g, struct cfg_gl
 {
 	static const char *const keys[] = { "card",	 "public",    "core",	    "ike_port",
 					    "natt_port", "control",   "log_level", "rekey_grace",
-					    "test_hooks", NULL };
+					    "test_hooks", "credentials", NULL };
+	static const char *const cred_keys[] = { "cert", "key", "chain", "ca", NULL };
 	const config_setting_t *s;
 	const char *v = NULL;
 	uint64_t u;
@@ -310,6 +398,15 @@ static int parse_global(struct pctx *x, const config_setting_t *g, struct cfg_gl
 	if ((rc = cfg_uint(x, g, "rekey_grace", 600000, &u)) < 0)
 		return rc;
 	o->rekey_grace_ms = (uint32_t)u;
+	if ((s = config_setting_get_member(g, "credentials"))) {
+		if (!config_setting_is_group(s))
+			return cfg_fail(x, s, "global.credentials must be a group { cert = ...; key = ...; ca = ...; }");
+		if ((rc = cfg_only(x, s, cred_keys)) != 0 ||
+		    (rc = cfg_files_parse(x, s, "global.credentials", &o->cred)) != 0)
+			return rc;
+		if (!o->cred.cert[0] != !o->cred.key[0])
+			return cfg_fail(x, s, "global.credentials: cert and key go together");
+	}
 	return cfg_bool(x, g, "test_hooks", &o->test_hooks) < 0 ? -EINVAL : 0;
 }
 
@@ -484,6 +581,7 @@ int config_load(const char *path, struct config **out, char *err, size_t n)
 	rc = rc ? rc : parse_global(&x, config_lookup(&lc, "global"), &c->g);
 	rc = rc ? rc : parse_vrfs(&x, &lc, c);
 	rc = rc ? rc : cfg_parse_profiles(&x, &lc, c);
+	rc = rc ? rc : certreq_load(&x, c);
 out:
 	config_destroy(&lc);
 	if (rc) {
@@ -516,7 +614,9 @@ void config_unref(struct config *c)
 		}
 		free(p->psk);
 		free(p->match);
+		ike_creds_unref(p->creds);
 	}
+	ike_creds_unref(c->certreq);
 	free(c->vrfs);
 	free(c->profiles);
 	free(c);

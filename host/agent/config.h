@@ -24,7 +24,16 @@
 #define CFG_ERR 512
 
 enum cfg_ttl_mode { CFG_TTL_UNIFORM = 0, CFG_TTL_PIPE = 1 };
-enum cfg_auth { CFG_AUTH_PSK = 1, CFG_AUTH_CA };
+enum cfg_auth { CFG_AUTH_PSK = 1, CFG_AUTH_PUBKEY };
+/* When our certificate goes into IKE_AUTH: the IKE library's IKE_SEND_CERT_* values. */
+enum cfg_send_cert { CFG_SEND_CERT_IFASKED = 0, CFG_SEND_CERT_ALWAYS = 1, CFG_SEND_CERT_NEVER = 2 };
+
+struct ike_creds; /* host/ike: certificate, private key, intermediates, trust anchors */
+
+/* Certificate files (PEM or DER; empty: not given). Only the paths are kept and printed. */
+struct cfg_files {
+	char cert[CFG_PATH], key[CFG_PATH], chain[CFG_PATH], ca[CFG_PATH];
+};
 
 struct cfg_route {            /* static MPLS handoff: prefix -> far PE with a label stack */
 	struct prefix dst;
@@ -70,7 +79,10 @@ struct cfg_profile {
 	uint8_t auth;             /* enum cfg_auth */
 	unsigned n_psk;
 	struct cfg_psk *psk;
-	char ca_file[CFG_PATH];
+	struct cfg_files files;   /* auth pubkey: as given in the profile (empty: global.credentials) */
+	uint8_t send_cert;        /* enum cfg_send_cert */
+	bool rsa_pss;             /* sign with RSASSA-PSS (RSA keys) */
+	struct ike_creds *creds;  /* auth pubkey: loaded from files, else global ones (a reference) */
 	unsigned n_pools;
 	struct prefix pools[CFG_MAX_POOLS];
 	unsigned n_dns;
@@ -87,6 +99,10 @@ struct cfg_profile {
 	                                     * public address) */
 	unsigned n_local_ts, n_remote_ts;   /* site-to-site */
 	struct prefix local_ts[CFG_MAX_TS], remote_ts[CFG_MAX_TS];
+	bool initiate;                      /* site-to-site: we bring the tunnel up to remote */
+	struct ipaddr remote;               /* the peer's address (initiate) */
+	uint32_t retry;                     /* seconds: an attempt not up by then is dropped and the
+	                                     * next one starts; also the wait after the SA went down */
 	unsigned line;
 };
 
@@ -103,6 +119,7 @@ struct cfg_global {
 	int log_level;            /* enum log_level */
 	uint32_t rekey_grace_ms;  /* old SA pair kept this long after a rekey */
 	bool test_hooks;          /* session-inject on the control socket (tests only) */
+	struct cfg_files cred;    /* global.credentials: defaults of pubkey profiles */
 };
 
 struct config {
@@ -111,6 +128,9 @@ struct config {
 	unsigned n_vrfs, n_profiles;
 	struct cfg_vrf *vrfs;
 	struct cfg_profile *profiles;
+	/* The trust anchors of every pubkey profile (verify-only): the IKE context names them in
+	 * CERTREQ payloads, before a profile is chosen. NULL without pubkey profiles. */
+	struct ike_creds *certreq;
 	unsigned refs;            /* the agent holds one; each session one */
 };
 

@@ -97,7 +97,9 @@ static void profile_diff(struct out *o, const struct config *ca, const struct cf
 	PART(strcmp(ca->vrfs[a->vrf].name, cb->vrfs[b->vrf].name), "vrf");
 	PART(a->n_match != b->n_match || memcmp(a->match, b->match, a->n_match * sizeof(*a->match)),
 	     "match");
-	PART(a->auth != b->auth || strcmp(a->ca_file, b->ca_file) || !psk_same, "auth");
+	PART(a->auth != b->auth || memcmp(&a->files, &b->files, sizeof(a->files)) ||
+		     a->send_cert != b->send_cert || a->rsa_pss != b->rsa_pss || !psk_same,
+	     "auth");
 	PART(memcmp(&a->local_id, &b->local_id, sizeof(a->local_id)), "local_id");
 	PART(a->n_pools != b->n_pools || memcmp(a->pools, b->pools, sizeof(a->pools)), "pools");
 	PART(a->n_dns != b->n_dns || memcmp(a->dns, b->dns, sizeof(a->dns)), "dns");
@@ -115,6 +117,8 @@ static void profile_diff(struct out *o, const struct config *ca, const struct cf
 		     memcmp(a->local_ts, b->local_ts, sizeof(a->local_ts)) ||
 		     memcmp(a->remote_ts, b->remote_ts, sizeof(a->remote_ts)),
 	     "traffic selectors");
+	PART(a->initiate != b->initiate || !addr_eq(&a->remote, &b->remote) || a->retry != b->retry,
+	     "initiate");
 #undef PART
 	if (w)
 		add(o, "profile %s: %s changed", a->name, what);
@@ -142,6 +146,8 @@ unsigned config_diff(const struct config *a, const struct config *b, char *buf, 
 		add(&o, "global.control changed");
 	if (ga->log_level != gb->log_level)
 		add(&o, "log_level -> %d", gb->log_level);
+	if (memcmp(&ga->cred, &gb->cred, sizeof(ga->cred)))
+		add(&o, "global.credentials changed");
 	if (ga->rekey_grace_ms != gb->rekey_grace_ms || ga->test_hooks != gb->test_hooks)
 		add(&o, "global timers/hooks changed");
 	for (unsigned i = 0; i < b->n_vrfs; i++) {

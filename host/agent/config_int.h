@@ -31,6 +31,13 @@ int cfg_strings(struct pctx *x, const config_setting_t *g, const char *name, uns
 		int (*fn)(struct pctx *x, const config_setting_t *s, const char *v, void *arg),
 		void *arg);
 
+/* The file members cert, key, chain, ca of group g (those present; each must be readable) into f;
+ * what names the owner in messages ("profile 'x'", "global.credentials"). 0 or -EINVAL. */
+int cfg_files_parse(struct pctx *x, const config_setting_t *g, const char *what, struct cfg_files *f);
+/* Load credentials from f (at: the setting errors point at). 0, or -EINVAL with the reason. */
+int cfg_creds_load(struct pctx *x, const config_setting_t *at, const char *what,
+		   const struct cfg_files *f, struct ike_creds **out);
+
 int cfg_parse_profiles(struct pctx *x, config_t *lc, struct config *c);
 
 #endif

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "config_int.h"
 
@@ -183,28 +182,71 @@ static int parse_psk(struct pctx *x, const config_setting_t *e, struct cfg_profi
 	return 0;
 }
 
-static int parse_auth(struct pctx *x, const config_setting_t *a, struct cfg_profile *p)
+/* Certificate authentication: files of the profile over global.credentials, loaded now so that a
+ * missing, unreadable or mismatched file is a FILE:LINE error of `vrfsecd -t`. */
+static int parse_pubkey(struct pctx *x, const config_setting_t *a, const struct config *c,
+			struct cfg_profile *p)
 {
-	static const char *const keys[] = { "psk", "ca", NULL };
-	const config_setting_t *l = config_setting_get_member(a, "psk");
-	const char *ca = NULL;
+	struct cfg_files eff;
+	char what[CFG_NAME + 16];
+	const char *sc = "ifasked";
 	int rc;
 
-	if (!config_setting_is_group(a))
-		return cfg_fail(x, a, "profile '%s': auth must be a group { psk = (...); } or { ca = \"FILE\"; }",
-				p->name);
-	if ((rc = cfg_only(x, a, keys)) != 0 || (rc = cfg_str(x, a, "ca", &ca)) < 0)
-		return rc;
-	if ((rc == 1) == (l != NULL))
-		return cfg_fail(x, a, "profile '%s': auth needs exactly one of psk or ca", p->name);
-	if (rc == 1) {
-		p->auth = CFG_AUTH_CA;
-		if (strlen(ca) >= sizeof(p->ca_file) || access(ca, R_OK) != 0)
-			return cfg_fail(x, config_setting_get_member(a, "ca"),
-					"profile '%s': ca file '%s' cannot be read", p->name, ca);
-		snprintf(p->ca_file, sizeof(p->ca_file), "%s", ca);
-		return 0;
+	p->auth = CFG_AUTH_PUBKEY;
+	snprintf(what, sizeof(what), "profile '%s'", p->name);
+	if (config_setting_is_group(a)) {
+		if ((rc = cfg_files_parse(x, a, what, &p->files)) != 0 ||
+		    (rc = cfg_bool(x, a, "rsa_pss", &p->rsa_pss)) < 0 || (rc = cfg_str(x, a, "send_cert", &sc)) < 0)
+			return rc;
+		if (!strcmp(sc, "ifasked"))
+			p->send_cert = CFG_SEND_CERT_IFASKED;
+		else if (!strcmp(sc, "always"))
+			p->send_cert = CFG_SEND_CERT_ALWAYS;
+		else if (!strcmp(sc, "never"))
+			p->send_cert = CFG_SEND_CERT_NEVER;
+		else
+			return cfg_fail(x, config_setting_get_member(a, "send_cert"),
+					"%s: send_cert '%s' is not ifasked, always or never", what, sc);
 	}
+	if (!p->files.cert[0] != !p->files.key[0])
+		return cfg_fail(x, a, "%s: cert and key go together", what);
+	eff = p->files;
+	if (!eff.cert[0]) {
+		memcpy(eff.cert, c->g.cred.cert, sizeof(eff.cert));
+		memcpy(eff.key, c->g.cred.key, sizeof(eff.key));
+		if (!eff.chain[0])
+			memcpy(eff.chain, c->g.cred.chain, sizeof(eff.chain));
+	}
+	if (!eff.ca[0])
+		memcpy(eff.ca, c->g.cred.ca, sizeof(eff.ca));
+	if (!eff.cert[0])
+		return cfg_fail(x, a, "%s: auth pubkey needs cert and key (here or in global.credentials)", what);
+	if (!eff.ca[0])
+		return cfg_fail(x, a, "%s: auth pubkey needs a ca file (here or in global.credentials)", what);
+	return cfg_creds_load(x, a, what, &eff, &p->creds);
+}
+
+static int parse_auth(struct pctx *x, const config_setting_t *a, const struct config *c,
+		      struct cfg_profile *p)
+{
+	static const char *const keys[] = { "psk", "ca", "cert", "key", "chain", "send_cert", "rsa_pss", NULL };
+	const config_setting_t *l = config_setting_get_member(a, "psk");
+	int rc;
+
+	if (config_setting_type(a) == CONFIG_TYPE_STRING && !strcmp(config_setting_get_string(a), "pubkey"))
+		return parse_pubkey(x, a, c, p);
+	if (!config_setting_is_group(a))
+		return cfg_fail(x, a, "profile '%s': auth must be a group { psk = (...); } or { cert = ...; key = ...; ca = ...; }, or \"pubkey\" (global.credentials)",
+				p->name);
+	if ((rc = cfg_only(x, a, keys)) != 0)
+		return rc;
+	if (!l)
+		return parse_pubkey(x, a, c, p);
+	for (unsigned i = 1; keys[i]; i++)
+		if (config_setting_get_member(a, keys[i]))
+			return cfg_fail(x, config_setting_get_member(a, keys[i]),
+					"profile '%s': auth with psk takes no %s (certificate settings)", p->name,
+					keys[i]);
 	p->auth = CFG_AUTH_PSK;
 	if (!config_setting_is_list(l) || config_setting_length(l) == 0)
 		return cfg_fail(x, l, "profile '%s': psk must be a non-empty list ( { id = ...; secret = ...; } )",
@@ -325,13 +367,51 @@ static int check_pools(struct pctx *x, const config_setting_t *s, const struct c
 	return 0;
 }
 
+/* Site to site with us as the initiator: initiate = true; remote = "ADDR"; retry = SECONDS. */
+static int parse_initiate(struct pctx *x, const config_setting_t *s, const struct config *c,
+			  struct cfg_profile *p)
+{
+	const char *str = NULL;
+	uint64_t v = 10;
+	int rc;
+
+	if ((rc = cfg_bool(x, s, "initiate", &p->initiate)) < 0 || (rc = cfg_str(x, s, "remote", &str)) < 0)
+		return rc;
+	if (rc > 0 && addr_parse(str, &p->remote) != 0)
+		return cfg_fail(x, config_setting_get_member(s, "remote"),
+				"profile '%s': remote '%s' is not an IP address", p->name, str);
+	if ((rc = cfg_uint(x, s, "retry", 3600, &v)) < 0)
+		return rc;
+	if (v == 0)
+		return cfg_fail(x, config_setting_get_member(s, "retry"), "profile '%s': retry must be 1..3600 s",
+				p->name);
+	p->retry = (uint32_t)v;
+	if (!p->initiate) {
+		if (p->remote.af || config_setting_get_member(s, "retry"))
+			return cfg_fail(x, config_setting_get_member(s, p->remote.af ? "remote" : "retry"),
+					"profile '%s': remote and retry go with initiate = true", p->name);
+		return 0;
+	}
+	if (!p->remote.af)
+		return cfg_fail(x, config_setting_get_member(s, "initiate"),
+				"profile '%s': initiate needs the peer's address (remote = \"ADDR\")", p->name);
+	if (p->n_pools)
+		return cfg_fail(x, config_setting_get_member(s, "initiate"),
+				"profile '%s': only site-to-site profiles (remote_ts) initiate", p->name);
+	if (!(p->remote.af == 4 ? c->g.pub4.af : c->g.pub6.af))
+		return cfg_fail(x, config_setting_get_member(s, "remote"),
+				"profile '%s': remote %s but no public IPv%u address", p->name, str, p->remote.af);
+	return 0;
+}
+
 static int parse_profile(struct pctx *x, const config_setting_t *s, struct config *c,
 			 struct cfg_profile *p)
 {
 	static const char *const keys[] = { "name",	 "vrf",		  "match",    "auth",
 					    "pools",	 "dns",		  "split",    "full_tunnel",
 					    "ike_proposals", "esp_proposals", "dpd",  "lifetime",
-					    "local_ts",	 "remote_ts",	  "local_id", NULL };
+					    "local_ts",	 "remote_ts",	  "local_id", "initiate",
+					    "remote",	 "retry",	  NULL };
 	const config_setting_t *m;
 	const struct cfg_vrf *v;
 	const char *str = NULL;
@@ -379,8 +459,9 @@ static int parse_profile(struct pctx *x, const config_setting_t *s, struct confi
 							c->profiles[q].name, c->profiles[q].line);
 				}
 	if (!(m = config_setting_get_member(s, "auth")))
-		return cfg_fail(x, s, "profile '%s' has no auth { psk = (...); } or { ca = ...; }", p->name);
-	if ((rc = parse_auth(x, m, p)) != 0)
+		return cfg_fail(x, s, "profile '%s' has no auth { psk = (...); } or { cert = ...; key = ...; ca = ...; }",
+				p->name);
+	if ((rc = parse_auth(x, m, c, p)) != 0)
 		return rc;
 	{
 		struct pfx_arg pools = { p->pools, &p->n_pools, "pool" };
@@ -415,6 +496,8 @@ static int parse_profile(struct pctx *x, const config_setting_t *s, struct confi
 				p->name);
 	if (p->n_pools && !p->n_split)
 		p->full_tunnel = true;
+	if ((rc = parse_initiate(x, s, c, p)) != 0)
+		return rc;
 	if ((rc = check_pools(x, config_setting_get_member(s, "pools"), c, p)) != 0)
 		return rc;
 	if (!p->n_ike) {

@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
 #include "ike_conv.h"
 
 void conv_to_sockaddr(const struct ipaddr *ip, uint16_t port, struct sockaddr_storage *ss)
@@ -47,6 +50,47 @@ uint16_t conv_from_sockaddr(const struct sockaddr *sa, struct ipaddr *ip)
 	return 0;
 }
 
+/* An ID_DER_ASN1_DN as "dn:C=CH, O=Acme, CN=alice" (RDNs in certificate order, short attribute
+ * names); -EINVAL when it does not parse or a value holds a separator (',', '/', ';') or a
+ * control character, which the text form could not tell apart. */
+static int dn_from_der(const uint8_t *der, size_t len, char *buf, size_t cap)
+{
+	const unsigned char *p = der;
+	X509_NAME *nm = d2i_X509_NAME(NULL, &p, (long)len);
+	size_t o;
+	int rc = 0;
+
+	if (!nm || p != der + len) {
+		X509_NAME_free(nm);
+		return -EINVAL;
+	}
+	o = (size_t)snprintf(buf, cap, "dn:");
+	for (int i = 0; i < X509_NAME_entry_count(nm) && rc == 0; i++) {
+		const X509_NAME_ENTRY *e = X509_NAME_get_entry(nm, i);
+		int nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(e));
+		const char *sn = nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
+		unsigned char *v = NULL;
+		int vl = ASN1_STRING_to_UTF8(&v, X509_NAME_ENTRY_get_data(e));
+		int w;
+
+		if (!sn || vl <= 0)
+			rc = -EINVAL;
+		for (int k = 0; rc == 0 && k < vl; k++)
+			if (v[k] < ' ' || v[k] == 0x7f || strchr(",/;", v[k]))
+				rc = -EINVAL;
+		if (rc == 0) {
+			w = snprintf(buf + o, cap - o, "%s%s=%.*s", i ? ", " : "", sn, vl, (const char *)v);
+			if (w < 0 || (size_t)w >= cap - o)
+				rc = -EINVAL;
+			else
+				o += (size_t)w;
+		}
+		OPENSSL_free(v);
+	}
+	X509_NAME_free(nm);
+	return rc;
+}
+
 /* The peer's ID payload as the agent's identity; -EINVAL for kinds profiles cannot match. */
 int conv_ident_from_ike(const struct ike_id *in, struct ident *out)
 {
@@ -69,7 +113,11 @@ int conv_ident_from_ike(const struct ike_id *in, struct ident *out)
 	case IKE_ID_RFC822:
 		kind = "email";
 		break;
-	default: /* DN and key ids: certificate profiles are not supported yet */
+	case IKE_ID_DER_ASN1_DN:
+		if (dn_from_der(in->data, in->len, buf, sizeof(buf)) != 0)
+			return -EINVAL;
+		return ident_parse(buf, out);
+	default: /* key ids: no profile matches them */
 		return -EINVAL;
 	}
 	if (!in->len || in->len >= IDENT_MAX)

@@ -9,16 +9,21 @@
  * report children of an SA whose session is gone). Calls into the library from the session
  * hooks are queued and run after the library call in progress returns (ike.h forbids reentry).
  *
- * NAT mapping moves: the library follows the peer's address by itself (sa->remote) when an
- * authenticated, new (not retransmitted) request arrives from elsewhere, but does not report
- * it. The glue infers it from what the library does with the datagram: when it answers that
- * request (same SPIs and message ID, response flag) at the request's new source, the request
- * authenticated and the library moved; the session then moves the card's SAs in place
- * (session_peer_moved). A retransmitted request is answered at the old address (the glue sends
- * a copy of that response to the request's source too) and an unauthenticated one not at all,
- * so neither moves anything. Responses from a new address
- * (the library does not follow those) and ESP from a new address (the card decrypts it without
- * telling anyone) move nothing. */
+ * NAT mapping moves: the library follows the peer's address when an authenticated message (new or
+ * retransmitted) arrives from elsewhere and reports it (peer_moved); the session then moves the
+ * card's SAs in place (session_peer_moved), with the source MAC of the frame being processed as
+ * the new next hop when the peer is on-link. ESP from a new address (the card decrypts it
+ * without telling anyone) moves nothing.
+ *
+ * Dead peers: the agent's DPD (the card's idle report, then probes) declares a peer dead after
+ * the profile's timeout and drops its IKE SA at once (ike_sa_drop: no DELETE, no retransmission
+ * to a peer that is gone); the library's own liveness check ending without an answer
+ * (dpd_result 0) takes the SA down by itself.
+ *
+ * Initiator: a site-to-site profile with initiate = true gets one attempt at a time from the tick
+ * (ike_initiate, a record marked initiator); an attempt not up within the profile's retry time is
+ * dropped and the next starts, and after the IKE SA went down the next starts retry seconds
+ * later. The responder's identity must be one the profile's match accepts. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -37,7 +42,7 @@
 #define KEEPALIVE_MS 20000u   /* RFC 3948 4: NAT-T keepalive period */
 #define IDLE_CHECK_MS 1000u   /* how often idle sessions' inbound counters are looked at */
 
-enum work_kind { W_REKEY_CHILD = 1, W_DELETE_CHILD, W_DELETE_IKE, W_DPD };
+enum work_kind { W_REKEY_CHILD = 1, W_DELETE_CHILD, W_DELETE_IKE, W_DPD, W_DROP };
 
 struct work {
 	uint8_t kind;
@@ -68,25 +73,29 @@ struct gsa {
 	bool idle;             /* the card reported the inbound SA idle; probes repeat */
 	uint64_t idle_pkts, idle_next_ms;
 	uint64_t ka_next_ms;   /* next NAT-T keepalive */
+	bool initiator;        /* we started it (profile initiate): kept until up or down */
+	bool retry_now;        /* initiator: dropped for want of an answer; the next try at once */
+	uint64_t started_ms;   /* initiator: when the attempt started */
 	struct gsa *next;
+};
+
+/* A profile with initiate = true: when its next attempt is due (no record of it in list). */
+struct initr {
+	char profile[CFG_NAME];
+	uint64_t next_ms;
+	struct initr *next;
 };
 
 struct ike_glue {
 	struct agent *a;
+	struct initr *inits;
 	struct ike_ctx *ctx;
 	struct gsa *list;
 	struct work q[GLUE_QUEUE];
 	unsigned qh, qn;
 	uint64_t hdr_spi_i, hdr_spi_r; /* of the datagram being fed to the library */
+	const struct agent_dgram *cur; /* the datagram being fed to the library (NULL outside rx) */
 	uint64_t idle_check_ms;
-	struct {                       /* the request being fed to the library (NAT mapping moves) */
-		bool on, answered;     /* answered: the library replied to it at its source */
-		uint8_t spis[16];
-		uint32_t msgid;
-		struct ipaddr src;
-		uint16_t sport;
-		bool natt;
-	} watch;
 };
 
 static uint16_t prf_id(uint16_t bits)
@@ -131,6 +140,9 @@ static void drain(struct ike_glue *g)
 		case W_DELETE_IKE:
 			rc = ike_sa_delete(g->ctx, w.spi, now);
 			break;
+		case W_DROP:
+			rc = ike_sa_drop(g->ctx, w.spi);
+			break;
 		default:
 			rc = ike_sa_dpd(g->ctx, w.spi, now);
 			break;
@@ -143,8 +155,31 @@ static void drain(struct ike_glue *g)
 
 /* ---- the IKE SA records ----------------------------------------------------------------- */
 
+static struct initr *initr_get(struct ike_glue *g, const char *profile)
+{
+	struct initr *r;
+
+	for (r = g->inits; r; r = r->next)
+		if (!strcmp(r->profile, profile))
+			return r;
+	r = calloc(1, sizeof(*r));
+	if (r) {
+		snprintf(r->profile, sizeof(r->profile), "%s", profile);
+		r->next = g->inits;
+		g->inits = r;
+	}
+	return r;
+}
+
 static void gsa_free(struct ike_glue *g, struct gsa *x)
 {
+	if (x->initiator) {
+		const struct cfg_profile *p = config_profile_by_name(g->a->cfg, x->profile);
+		struct initr *r = initr_get(g, x->profile);
+
+		if (r)
+			r->next_ms = agent_now_ms() + (x->retry_now || !p ? 0 : 1000ull * p->retry);
+	}
 	for (struct gsa **pp = &g->list; *pp; pp = &(*pp)->next)
 		if (*pp == x) {
 			*pp = x->next;
@@ -220,15 +255,6 @@ static void gchild_add(struct gsa *x, uint32_t id, uint32_t spi_in)
 
 /* ---- library callbacks ------------------------------------------------------------------ */
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-#define IKE_HDR_BYTES 28u
-#define IKE_HDR_FLAG_R 0x20u
-#define IKE_EXCH_SA_INIT 34u
-
 static int cb_send(void *user, const struct ike_dgram *d)
 {
 	struct ike_glue *g = user;
@@ -237,30 +263,15 @@ static int cb_send(void *user, const struct ike_dgram *d)
 
 	o.sport = conv_from_sockaddr(d->local, &o.src);
 	o.dport = conv_from_sockaddr(d->remote, &o.dst);
-	if (g->watch.on && d->len >= IKE_HDR_BYTES && !memcmp(d->data, g->watch.spis, 16) &&
-	    (d->data[19] & IKE_HDR_FLAG_R) && get32(d->data + 20) == g->watch.msgid) {
-		if (o.dport == g->watch.sport && addr_eq(&o.dst, &g->watch.src)) {
-			g->watch.answered = true;
-		} else {
-			/* the library answers a retransmitted request at the SA's address, not at the
-			 * request's source (RFC 7296 2.11 wants the latter): a peer whose mapping moved
-			 * while its request was in flight would retransmit into the void until its IKE
-			 * SA dies. Send the cached response there too; nothing moves on a retransmit. */
-			struct agent_dgram r = o;
-
-			r.dst = g->watch.src;
-			r.dport = g->watch.sport;
-			r.natt = g->watch.natt;
-			if (agent_ike_send(g->a, &r) >= 0)
-				log_debug("ike: retransmitted response also sent to the request's new source");
-		}
-	}
 	o.natt = d->natt;
 	o.msg = d->data;
 	o.len = (uint32_t)d->len;
 	rc = agent_ike_send(g->a, &o);
 	return rc < 0 ? rc : 0;
 }
+
+static void fill_profile(const struct cfg_profile *p, const struct cfg_psk *psk, struct gsa *x,
+			 struct ike_profile *out);
 
 static int cb_get_profile(void *user, const struct ike_id *peer, const struct ike_id *hint,
 			  const struct sockaddr *local, const struct sockaddr *remote,
@@ -275,14 +286,12 @@ static int cb_get_profile(void *user, const struct ike_id *peer, const struct ik
 	char ids[IDENT_MAX + 8], ra[ADDR_STRLEN];
 	struct ipaddr rip;
 	uint16_t rport = conv_from_sockaddr(remote, &rip);
-	unsigned n;
 
 	(void)hint;
 	addr_str(&rip, ra, sizeof(ra));
 	if (conv_ident_from_ike(peer, &id) != 0) {
 		ike_id_str(peer, ids, sizeof(ids));
-		log_warn("ike: %s:%u presents identity %s, which no profile can match (certificates are not supported yet)",
-			 ra, rport, ids);
+		log_warn("ike: %s:%u presents identity %s, which no profile can match", ra, rport, ids);
 		return -ENOENT;
 	}
 	ident_str(&id, ids, sizeof(ids));
@@ -291,12 +300,8 @@ static int cb_get_profile(void *user, const struct ike_id *peer, const struct ik
 		log_warn("ike: no profile matches %s from %s:%u", ids, ra, rport);
 		return -ENOENT;
 	}
-	if (p->auth != CFG_AUTH_PSK) {
-		log_warn("ike: profile %s for %s wants certificates, which are not supported yet", p->name, ids);
-		return -ENOENT;
-	}
-	psk = config_psk_for(p, &id);
-	if (!psk || !psk->len || psk->len > IKE_MAX_PSK) {
+	psk = p->auth == CFG_AUTH_PSK ? config_psk_for(p, &id) : NULL;
+	if (p->auth == CFG_AUTH_PSK && (!psk || !psk->len || psk->len > IKE_MAX_PSK)) {
 		log_warn("ike: profile %s has no usable pre-shared key for %s", p->name, ids);
 		return -ENOENT;
 	}
@@ -313,19 +318,39 @@ static int cb_get_profile(void *user, const struct ike_id *peer, const struct ik
 	x->spi_r = g->hdr_spi_r;
 	x->next = g->list;
 	g->list = x;
+	fill_profile(p, psk, x, out);
+	log_debug("ike: %s from %s:%u matches profile %s (vrf %s)", ids, ra, rport, p->name,
+		  profile_vrf(cfg, p)->name);
+	return 0;
+}
+
+/* What the library gets for profile p (psk: the peer's key when p->auth is PSK). */
+static void fill_profile(const struct cfg_profile *p, const struct cfg_psk *psk, struct gsa *x,
+			 struct ike_profile *out)
+{
+	unsigned n;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", p->name);
 	out->user = x;
 	if (p->local_id.type != IDENT_ANY) {
 		conv_ident_to_ike(&p->local_id, &out->local_id);
-	} else {
+	} else if (p->auth != CFG_AUTH_PUBKEY) {
 		struct ident me = { .type = IDENT_IP, .ip = x->local };
 
 		conv_ident_to_ike(&me, &out->local_id);
+	} /* else type 0: the library presents our certificate's subject */
+	if (psk) {
+		memcpy(out->psk, psk->secret, psk->len);
+		out->psk_len = (uint16_t)psk->len;
+	} else {
+		/* both ways by certificate; the library checks that the peer's certificate chains to
+		 * the profile's ca and certifies the ID that the profile's match accepted */
+		out->auth_local = out->auth_remote = IKE_AUTHN_PUBKEY;
+		out->send_cert = p->send_cert;
+		out->rsa_pss = p->rsa_pss;
+		out->creds = p->creds;
 	}
-	memcpy(out->psk, psk->secret, psk->len);
-	out->psk_len = (uint16_t)psk->len;
 	for (unsigned i = 0; i < p->n_ike && out->n_ike < IKE_MAX_PROPS; i++)
 		out->ike[out->n_ike++] = ike_prop(&p->ike[i]);
 	for (unsigned i = 0; i < p->n_esp && out->n_esp < IKE_MAX_PROPS; i++)
@@ -339,6 +364,12 @@ static int cb_get_profile(void *user, const struct ike_id *peer, const struct ik
 			struct prefix all = { .addr = { .af = 4 } };
 
 			conv_prefix_to_ts(&all, &out->local_ts[out->n_local_ts++]);
+			for (unsigned i = 0; i < p->n_pools; i++)
+				if (p->pools[i].addr.af == 6) {
+					all.addr.af = 6;
+					conv_prefix_to_ts(&all, &out->local_ts[out->n_local_ts++]);
+					break;
+				}
 		}
 		n = p->n_split < IKE_MAX_TS ? p->n_split : IKE_MAX_TS;
 		if (p->n_split > IKE_MAX_TS)
@@ -356,32 +387,61 @@ static int cb_get_profile(void *user, const struct ike_id *peer, const struct ik
 	out->ike_rekey_s = p->ike_lifetime;
 	out->child_rekey_s = 0;
 	out->dpd_s = 0;
-	log_debug("ike: %s from %s:%u matches profile %s (vrf %s)", ids, ra, rport, p->name,
-		  profile_vrf(cfg, p)->name);
-	return 0;
 }
 
-static int cb_vip_acquire(void *user, void *pu, const struct ike_id *peer, struct ike_vip *out)
+/* Lease what the peer asked for from the profile's pools: IPv4 and/or IPv6 (want, IKE_VIP_WANT_*).
+ * A family the profile has no pool of is left out unless it is the only one asked for. */
+static int cb_vip_acquire_af(void *user, void *pu, const struct ike_id *peer, unsigned want,
+			     struct ike_vip *out)
 {
 	struct gsa *x = pu;
 	struct session *s = gsa_session(x);
 	struct ipaddr got;
-	int rc;
+	unsigned n = 0;
+	int rc = -ENOENT;
 
 	(void)user;
 	(void)peer;
 	if (!s)
 		return -ENOMEM;
-	rc = session_lease_vip(s, 4, NULL, &got);
-	if (rc) {
-		log_warn("session %u: no virtual IP in vrf %s: %s", s->id, s->vrf_name, strerror(-rc));
+	memset(out, 0, sizeof(*out));
+	out->no_addr4 = 1;
+	for (uint8_t af = 4; af <= 6; af += 2) {
+		int r;
+
+		if (!(want & (af == 4 ? IKE_VIP_WANT_V4 : IKE_VIP_WANT_V6)))
+			continue;
+		r = session_lease_vip(s, af, NULL, &got);
+		if (r) {
+			if (r != -ENOENT)
+				log_warn("session %u: no IPv%u virtual IP in vrf %s: %s", s->id, af,
+					 s->vrf_name, strerror(-r));
+			rc = r;
+			continue;
+		}
+		n++;
+		if (af == 4) {
+			out->no_addr4 = 0;
+			memcpy(out->addr, got.a, 4);
+		} else {
+			out->has_addr6 = 1;
+			memcpy(out->addr6, got.a, 16);
+		}
+	}
+	if (!n) {
+		log_warn("session %u: no virtual IP in vrf %s for the request (%s%s): %s", s->id, s->vrf_name,
+			 want & IKE_VIP_WANT_V4 ? "IPv4" : "", want & IKE_VIP_WANT_V6 ? " IPv6" : "",
+			 strerror(-rc));
 		return rc;
 	}
-	memset(out, 0, sizeof(*out));
-	memcpy(out->addr, got.a, 4);
-	for (unsigned i = 0; i < s->prof->n_dns && out->n_dns < 2; i++)
-		if (s->prof->dns[i].af == 4)
-			memcpy(out->dns[out->n_dns++], s->prof->dns[i].a, 4);
+	for (unsigned i = 0; i < s->prof->n_dns; i++) {
+		const struct ipaddr *d = &s->prof->dns[i];
+
+		if (d->af == 4 && !out->no_addr4 && out->n_dns < 2)
+			memcpy(out->dns[out->n_dns++], d->a, 4);
+		else if (d->af == 6 && out->has_addr6 && out->n_dns6 < 2)
+			memcpy(out->dns6[out->n_dns6++], d->a, 16);
+	}
 	return 0;
 }
 
@@ -481,10 +541,33 @@ static void cb_ike_up(void *user, uint64_t spi, uint64_t old_spi, const struct i
 	struct gsa *x = pu;
 	struct session *s;
 
-	(void)user;
-	(void)peer;
 	if (!x)
 		return;
+	if (x->initiator && !old_spi) {
+		struct ike_glue *g = user;
+		const struct cfg_profile *p = config_profile_by_name(g->a->cfg, x->profile);
+		struct ident id;
+		char ids[IDENT_MAX + 8];
+		bool ok = p && conv_ident_from_ike(peer, &id) == 0;
+
+		for (unsigned i = 0; ok && i < p->n_match; i++)
+			if (ident_match(&p->match[i], &id) >= 0)
+				break;
+			else if (i + 1 == p->n_match)
+				ok = false;
+		if (!ok) {
+			ike_id_str(peer, ids, sizeof(ids));
+			log_warn("ike: profile %s: the responder is %s, which the profile's match does not accept; deleting",
+				 x->profile, ids);
+			x->up = true;
+			x->spi = spi;
+			queue(g, W_DELETE_IKE, spi, 0);
+			return;
+		}
+		x->peer_id = id;
+		log_info("ike: profile %s: IKE SA %016llx with %s up (we initiated)", x->profile,
+			 (unsigned long long)spi, ident_str(&id, ids, sizeof(ids)));
+	}
 	x->up = true;
 	x->spi = spi;
 	x->last_rx_ms = agent_now_ms();
@@ -516,7 +599,11 @@ static void cb_ike_down(void *user, uint64_t spi, enum ike_down_reason why)
 	if (why == IKE_DOWN_REKEYED)
 		return; /* the record moved on to the new IKE SA */
 	for (struct gsa *x = g->list; x; x = x->next)
-		if (x->up && x->spi == spi) {
+		if ((x->up || x->initiator) && x->spi == spi) {
+			if (!x->up)
+				log_info("ike: profile %s: attempt %016llx failed (%s)", x->profile,
+					 (unsigned long long)spi,
+					 (unsigned)why < sizeof(reasons) / sizeof(reasons[0]) ? reasons[why] : "?");
 			if (x->s)
 				log_info("session %u: IKE SA %016llx down (%s)", x->s->id,
 					 (unsigned long long)spi,
@@ -533,12 +620,98 @@ static void cb_log(void *user, int level, const char *msg)
 	log_msg(level <= 0 ? LOG_LVL_ERR : level == 1 ? LOG_LVL_INFO : LOG_LVL_DEBUG, "ike: %s", msg);
 }
 
-/* Records that no IKE SA reports for: authentication or negotiation failed inside the call. */
+static struct gsa *gsa_by_spi(struct ike_glue *g, uint64_t spi)
+{
+	for (struct gsa *x = g->list; x; x = x->next)
+		if (x->up && x->spi == spi)
+			return x;
+	return NULL;
+}
+
+static bool gsa_known(struct ike_glue *g, const struct gsa *x)
+{
+	for (const struct gsa *y = g->list; y; y = y->next)
+		if (y == x)
+			return true;
+	return false;
+}
+
+/* An authenticated message of an established IKE SA came from a new address or port: the
+ * library sends there now; the session and the card's SAs follow. */
+static void cb_peer_moved(void *user, uint64_t spi, const struct sockaddr *remote)
+{
+	struct ike_glue *g = user;
+	struct gsa *x = gsa_by_spi(g, spi);
+	const uint8_t *mac = NULL;
+	struct ipaddr ip, nh;
+	uint16_t port = conv_from_sockaddr(remote, &ip);
+
+	if (!x)
+		return;
+	x->peer = ip;
+	x->peer_port = port;
+	if (!x->s || (addr_eq(&ip, &x->s->peer) && port == x->s->peer_port))
+		return;
+	/* on-link: the authenticated frame tells the new neighbour's MAC */
+	if (g->cur && addr_eq(&g->cur->src, &ip) && g->cur->sport == port) {
+		mac = g->cur->peer_mac;
+		neigh_next_hop(g->a, &ip, &nh);
+		if (addr_eq(&nh, &ip))
+			neigh_learn(g->a, &ip, mac);
+	}
+	session_peer_moved(x->s, &ip, port, mac);
+}
+
+static void cb_dpd_result(void *user, uint64_t spi, int alive)
+{
+	struct ike_glue *g = user;
+	struct gsa *x = gsa_by_spi(g, spi);
+
+	if (!x)
+		return;
+	if (alive) {
+		x->probe_ms = x->dead_at_ms = 0;
+	} else if (x->s) {
+		/* the library takes the IKE SA down right after (IKE_DOWN_TIMEOUT) */
+		log_info("session %u: peer %s did not answer the liveness check; removing the session",
+			 x->s->id, x->s->peer_id.s[0] ? x->s->peer_id.s : "(address id)");
+	}
+}
+
+/* IKE_AUTH failed after get_profile chose a profile: the record (and a session a VIP lease may
+ * have made) goes; the library reports nothing else for a responder SA that never came up. */
+static void cb_auth_failed(void *user, void *pu, const struct ike_id *peer, int why)
+{
+	static const char *const reasons[] = { "?", "wrong pre-shared key", "bad signature",
+					       "certificate not trusted or not for this identity",
+					       "identity not allowed", "refused by the peer",
+					       "local credentials unusable", "refused by the peer (negotiation)" };
+	struct ike_glue *g = user;
+	struct gsa *x = pu;
+	char ids[IDENT_MAX + 8];
+
+	ike_id_str(peer, ids, sizeof(ids));
+	if (!x || !gsa_known(g, x)) {
+		log_warn("ike: authentication of %s failed (%s)", ids,
+			 why > 0 && (unsigned)why < sizeof(reasons) / sizeof(reasons[0]) ? reasons[why] : "?");
+		return;
+	}
+	log_warn("ike: profile %s: authentication of %s failed (%s)", x->profile,
+		 x->peer_id.type != IDENT_ANY ? ident_str(&x->peer_id, ids, sizeof(ids)) : ids,
+		 why > 0 && (unsigned)why < sizeof(reasons) / sizeof(reasons[0]) ? reasons[why] : "?");
+	if (x->up)
+		return;
+	gsa_session_down(x);
+	gsa_free(g, x);
+}
+
+/* Records no IKE SA reports for any more: a responder's negotiation that failed inside the call
+ * without an authentication failure (the library reports those through auth_failed). */
 static void sweep_pending(struct ike_glue *g)
 {
 	for (struct gsa *x = g->list, *nx; x; x = nx) {
 		nx = x->next;
-		if (!x->up) {
+		if (!x->up && !x->initiator) {
 			gsa_session_down(x);
 			gsa_free(g, x);
 		}
@@ -556,28 +729,6 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
-/* An authenticated request of an established IKE SA came from a new address or port: the
- * library follows it already; the session and the card's SAs follow too. */
-static void peer_moved(struct ike_glue *g, const struct agent_dgram *d)
-{
-	struct ipaddr nh;
-
-	for (struct gsa *x = g->list; x; x = x->next) {
-		if (!x->up || (x->spi != g->hdr_spi_i && x->spi != g->hdr_spi_r))
-			continue;
-		x->peer = d->src;
-		x->peer_port = d->sport;
-		if (!x->s || (addr_eq(&d->src, &x->s->peer) && d->sport == x->s->peer_port))
-			return;
-		/* on-link: the authenticated frame tells the new neighbour's MAC */
-		neigh_next_hop(g->a, &d->src, &nh);
-		if (addr_eq(&nh, &d->src))
-			neigh_learn(g->a, &d->src, d->peer_mac);
-		session_peer_moved(x->s, &d->src, d->sport, d->peer_mac);
-		return;
-	}
-}
-
 static void rx(void *arg, const struct agent_dgram *d)
 {
 	struct ike_glue *g = arg;
@@ -592,16 +743,9 @@ static void rx(void *arg, const struct agent_dgram *d)
 				 d->len, d->natt };
 	g->hdr_spi_i = get64(d->msg);
 	g->hdr_spi_r = get64(d->msg + 8);
-	/* a request of an established SA (not IKE_SA_INIT): watch how the library answers it */
-	g->watch.on = !(d->msg[19] & IKE_HDR_FLAG_R) && d->msg[18] != IKE_EXCH_SA_INIT && g->hdr_spi_r;
-	g->watch.answered = false;
-	memcpy(g->watch.spis, d->msg, 16);
-	g->watch.msgid = get32(d->msg + 20);
-	g->watch.src = d->src;
-	g->watch.sport = d->sport;
-	g->watch.natt = d->natt;
+	g->cur = d;
 	rc = ike_ctx_input(g->ctx, &in, now);
-	g->watch.on = false;
+	g->cur = NULL;
 	if (rc == 0)
 		for (struct gsa *x = g->list; x; x = x->next)
 			if (x->up && (x->spi == g->hdr_spi_i || x->spi == g->hdr_spi_r)) {
@@ -615,8 +759,6 @@ static void rx(void *arg, const struct agent_dgram *d)
 				}
 				break;
 			}
-	if (rc == 0 && g->watch.answered)
-		peer_moved(g, d);
 	sweep_pending(g);
 	drain(g);
 }
@@ -733,6 +875,104 @@ static void idle_check(struct ike_glue *g, uint64_t now)
 	vrfsec_snapshot_free(sn);
 }
 
+/* The peer's identity as the profile names it: its one exact match, else its address. */
+static bool remote_ident(const struct cfg_profile *p, struct ident *id)
+{
+	char b[IDENT_MAX + 8];
+
+	for (unsigned i = 0; i < p->n_match; i++)
+		if (!p->match[i].wild && p->match[i].type != IDENT_ANY &&
+		    (p->match[i].type != IDENT_IP || p->match[i].ip.plen == 8 * addr_len(p->match[i].ip.addr.af)) &&
+		    ident_parse(ident_pat_str(&p->match[i], b, sizeof(b)), id) == 0)
+			return true;
+	*id = (struct ident){ .type = IDENT_IP, .ip = p->remote };
+	return false;
+}
+
+static void initiate(struct ike_glue *g, const struct cfg_profile *p, uint64_t now)
+{
+	const struct cfg_global *cg = &g->a->cfg->g;
+	struct sockaddr_storage l, r;
+	struct ike_profile prof;
+	const struct cfg_psk *psk = NULL;
+	struct ident rid;
+	bool exact = remote_ident(p, &rid);
+	char ra[ADDR_STRLEN];
+	struct gsa *x;
+	uint64_t spi = 0;
+	int rc;
+
+	addr_str(&p->remote, ra, sizeof(ra));
+	if (p->auth == CFG_AUTH_PSK) {
+		psk = config_psk_for(p, &rid);
+		if (!psk || !psk->len || psk->len > IKE_MAX_PSK) {
+			struct initr *ir = initr_get(g, p->name);
+
+			log_warn("ike: profile %s has no usable pre-shared key for %s; not initiating", p->name, ra);
+			if (ir)
+				ir->next_ms = now + 1000ull * p->retry;
+			return;
+		}
+	}
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return;
+	x->g = g;
+	snprintf(x->profile, sizeof(x->profile), "%s", p->name);
+	x->peer_id = rid;
+	x->peer = p->remote;
+	x->peer_port = cg->ike_port;
+	x->local = p->remote.af == 6 ? cg->pub6 : cg->pub4;
+	x->initiator = true;
+	x->started_ms = now;
+	fill_profile(p, psk, x, &prof);
+	if (exact && rid.type != IDENT_DN)
+		conv_ident_to_ike(&rid, &prof.remote_id);
+	conv_to_sockaddr(&x->local, cg->ike_port, &l);
+	conv_to_sockaddr(&p->remote, 500, &r);
+	rc = ike_initiate(g->ctx, &prof, (const struct sockaddr *)&l, (const struct sockaddr *)&r, now, &spi);
+	explicit_bzero(&prof, sizeof(prof));
+	x->next = g->list;
+	g->list = x;
+	if (rc) {
+		log_warn("ike: profile %s: cannot initiate to %s: %s", p->name, ra, strerror(-rc));
+		gsa_free(g, x);
+		return;
+	}
+	x->spi = x->spi_i = spi;
+	log_info("ike: profile %s: initiating to %s (IKE SA %016llx)", p->name, ra, (unsigned long long)spi);
+}
+
+/* Profiles with initiate = true: one attempt at a time; one not up within retry seconds is
+ * dropped and the next starts; after the SA went down, the next starts retry seconds later. */
+static void initiate_tick(struct ike_glue *g, uint64_t now)
+{
+	const struct config *cfg = g->a->cfg;
+
+	for (unsigned i = 0; i < cfg->n_profiles; i++) {
+		const struct cfg_profile *p = &cfg->profiles[i];
+		struct gsa *x;
+		struct initr *r;
+
+		if (!p->initiate)
+			continue;
+		for (x = g->list; x; x = x->next)
+			if (x->initiator && !strcmp(x->profile, p->name))
+				break;
+		if (x) {
+			if (!x->up && !x->retry_now && now >= x->started_ms + 1000ull * p->retry) {
+				log_info("ike: profile %s: no IKE SA after %u s; trying again", p->name, p->retry);
+				x->retry_now = true;
+				queue(g, W_DROP, x->spi, 0);
+			}
+			continue;
+		}
+		r = initr_get(g, p->name);
+		if (r && now >= r->next_ms)
+			initiate(g, p, now);
+	}
+}
+
 void ike_glue_tick(struct agent *a)
 {
 	struct ike_glue *g = a->ike;
@@ -754,7 +994,8 @@ void ike_glue_tick(struct agent *a)
 				 x->s->prof->dpd_timeout);
 			gsa_session_down(x);
 			x->probe_ms = x->dead_at_ms = 0;
-			queue(g, W_DELETE_IKE, x->spi, 0);
+			/* no DELETE to a peer that is gone: the SA goes at once, ike_down frees x */
+			queue(g, W_DROP, x->spi, 0);
 			continue;
 		}
 		if (x->s->udp_encap && now >= x->ka_next_ms) {
@@ -764,6 +1005,7 @@ void ike_glue_tick(struct agent *a)
 		}
 	}
 	idle_check(g, now);
+	initiate_tick(g, now);
 	drain(g);
 }
 
@@ -786,13 +1028,16 @@ int ike_glue_start(struct agent *a, char *err, size_t n)
 	c.cb = (struct ike_callbacks){ .user = g,
 				       .send = cb_send,
 				       .get_profile = cb_get_profile,
-				       .vip_acquire = cb_vip_acquire,
 				       .vip_release = cb_vip_release,
 				       .child_up = cb_child_up,
 				       .child_down = cb_child_down,
 				       .ike_up = cb_ike_up,
 				       .ike_down = cb_ike_down,
-				       .log = cb_log };
+				       .log = cb_log,
+				       .peer_moved = cb_peer_moved,
+				       .dpd_result = cb_dpd_result,
+				       .auth_failed = cb_auth_failed,
+				       .vip_acquire_af = cb_vip_acquire_af };
 	c.port = a->cfg->g.ike_port;
 	c.natt_port = a->cfg->g.natt_port;
 	/* IKE_SA_INIT comes before the identity: accept what any profile accepts */
@@ -812,6 +1057,9 @@ int ike_glue_start(struct agent *a, char *err, size_t n)
 		c.ike[c.n_ike++] = (struct ike_ike_prop){ IKE_ENCR_AES_GCM_16, 128, IKE_PRF_HMAC_SHA2_256,
 							  IKE_DH_ECP256 };
 	}
+	/* CERTREQ in IKE_SA_INIT names the pubkey profiles' trust anchors (a peer sends its
+	 * certificate when asked); each profile brings its own credentials */
+	c.creds = a->cfg->certreq;
 	c.cookie_threshold = 1000;
 	c.log_level = log_level_get() >= LOG_LVL_DEBUG ? 2 : 1;
 	rc = ike_ctx_create(&c, &g->ctx);
@@ -844,7 +1092,14 @@ void ike_glue_stop(struct agent *a)
 	ike_ctx_destroy(g->ctx);
 	while (g->list) {
 		g->list->s = NULL;
+		g->list->initiator = false;
 		gsa_free(g, g->list);
+	}
+	while (g->inits) {
+		struct initr *r = g->inits;
+
+		g->inits = r->next;
+		free(r);
 	}
 	free(g);
 	a->ike = NULL;

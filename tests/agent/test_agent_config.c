@@ -6,9 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "testutil.h"
 
@@ -178,6 +183,27 @@ static const struct bad_case bad[] = {
 	  "match 'email:*@x.example' is also in profile 'p'" },
 	{ GLOBAL "vrfs = ( { name = \"red\"; id = 1; vpn_label = 1001;\n ttl_mode = \"short\"; #!\n } );\n",
 	  "ttl_mode 'short' is not uniform or pipe" },
+	/* initiator profiles */
+	{ GLOBAL VRF_RED PROF("  local_ts = \"10.100.0.0/16\"; remote_ts = \"192.168.1.0/24\";\n initiate = true; #!\n"),
+	  "initiate needs the peer's address (remote = \"ADDR\")" },
+	{ GLOBAL VRF_RED PROF("  pools = \"10.1.0.0/24\"; remote = \"198.51.100.1\";\n initiate = true; #!\n"),
+	  "only site-to-site profiles (remote_ts) initiate" },
+	{ GLOBAL VRF_RED PROF("  local_ts = \"10.100.0.0/16\"; remote_ts = \"192.168.1.0/24\";\n remote = \"198.51.100.1\"; #!\n"),
+	  "remote and retry go with initiate = true" },
+	/* certificates: unreadable files by name and line, never their contents */
+	{ GLOBAL VRF_RED "profiles = ( { name = \"p\"; vrf = \"red\"; match = \"fqdn:*.x.example\";\n"
+			 "  auth = { cert = \"/nonexistent/gw.pem\"; #!\n key = \"/nonexistent/gw.key\"; }; pools = \"10.1.0.0/24\"; } );\n",
+	  "profile 'p': cert file '/nonexistent/gw.pem' cannot be read" },
+	{ GLOBAL VRF_RED "profiles = ( { name = \"p\"; vrf = \"red\"; match = \"fqdn:*.x.example\";\n"
+			 "  auth = \"pubkey\"; #!\n pools = \"10.1.0.0/24\"; } );\n",
+	  "auth pubkey needs cert and key (here or in global.credentials)" },
+	{ GLOBAL VRF_RED "profiles = ( { name = \"p\"; vrf = \"red\"; match = \"fqdn:*.x.example\";\n"
+			 "  auth = { psk = ( { id = \"%any\"; secret = \"0123456789abcdef0123\"; } );\n send_cert = \"always\"; #!\n };"
+			 " pools = \"10.1.0.0/24\"; } );\n",
+	  "auth with psk takes no send_cert" },
+	{ GLOBAL VRF_RED "profiles = ( { name = \"p\"; vrf = \"red\"; match = \"fqdn:*.x.example\";\n"
+			 "  auth = { #!\n cert = \"/etc/hostname\"; key = \"/etc/hostname\"; ca = \"/etc/hostname\"; }; pools = \"10.1.0.0/24\"; } );\n",
+	  "is not a PEM or DER certificate" },
 };
 
 static void each_error_names_file_and_line(void **state)
@@ -244,6 +270,95 @@ static void reload_diff(void **state)
 	config_unref(b);
 }
 
+/* A self-signed ECDSA certificate and its key as PEM files path.pem / path.key. */
+static void make_cert(const char *path, const char *cn)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	X509 *x = X509_new();
+	X509_NAME *nm;
+	char f[128];
+	FILE *o;
+
+	assert_non_null(k);
+	assert_non_null(x);
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_gmtime_adj(X509_getm_notBefore(x), -60);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+	X509_set_pubkey(x, k);
+	nm = X509_get_subject_name(x);
+	X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC, (const unsigned char *)cn, -1, -1, 0);
+	X509_set_issuer_name(x, nm);
+	assert_true(X509_sign(x, k, EVP_sha256()) > 0);
+	snprintf(f, sizeof(f), "%s.pem", path);
+	assert_non_null(o = fopen(f, "w"));
+	PEM_write_X509(o, x);
+	fclose(o);
+	snprintf(f, sizeof(f), "%s.key", path);
+	assert_non_null(o = fopen(f, "w"));
+	PEM_write_PrivateKey(o, k, NULL, NULL, 0, NULL, NULL);
+	fclose(o);
+	X509_free(x);
+	EVP_PKEY_free(k);
+}
+
+/* Certificate profiles: per-profile files, global.credentials for auth = "pubkey", the CERTREQ
+ * anchors of all of them, a key that is not the certificate's refused, the reload diff. */
+static void certificate_profiles(void **state)
+{
+	char dir[] = "/tmp/vrfsec-cfgcert.XXXXXX", a[80], b[80], text[3072], path[64], err[CFG_ERR], d[512];
+	struct config *c = NULL, *c2 = NULL;
+	const struct cfg_profile *p;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	make_cert(a, "gw-a.example");
+	make_cert(b, "gw-b.example");
+#define CERT_CONF(KEY_A)                                                                           \
+	"global = { card = \"sim:test\"; public = { address = \"203.0.113.1\"; mac = \"02:00:00:00:00:01\"; };\n" \
+	"  core = { mac = \"02:00:00:00:00:02\"; };\n"                                                 \
+	"  credentials = { cert = \"%s.pem\"; key = \"%s.key\"; ca = \"%s.pem\"; }; };\n" VRF_RED   \
+	"profiles = (\n"                                                                            \
+	"  { name = \"users\"; vrf = \"red\"; match = \"dn:CN=*, O=Red\";\n"                           \
+	"    auth = { cert = \"%s.pem\"; key = \"%s." KEY_A "\"; ca = \"%s.pem\"; send_cert = \"always\"; rsa_pss = true; };\n" \
+	"    pools = \"10.1.0.0/24\"; },\n"                                                          \
+	"  { name = \"site\"; vrf = \"red\"; match = \"fqdn:site.example\"; auth = \"pubkey\";\n"     \
+	"    local_ts = \"10.100.0.0/16\"; remote_ts = \"192.168.1.0/24\"; } );\n"
+	snprintf(text, sizeof(text), CERT_CONF("key"), b, b, b, a, a, a);
+	assert_int_equal(conf_load_text(text, &c, path, sizeof(path), err, sizeof(err)), 0);
+	p = config_profile_by_name(c, "users");
+	assert_int_equal(p->auth, CFG_AUTH_PUBKEY);
+	assert_int_equal(p->send_cert, CFG_SEND_CERT_ALWAYS);
+	assert_true(p->rsa_pss);
+	assert_non_null(p->creds);
+	p = config_profile_by_name(c, "site");
+	assert_int_equal(p->auth, CFG_AUTH_PUBKEY);
+	assert_int_equal(p->send_cert, CFG_SEND_CERT_IFASKED);
+	assert_non_null(p->creds);
+	assert_non_null(c->certreq);
+	/* the same text with the other certificate's key for profile users */
+	snprintf(text, sizeof(text), CERT_CONF("key"), b, b, b, a, b, a);
+	assert_int_not_equal(conf_load_text(text, &c2, path, sizeof(path), err, sizeof(err)), 0);
+	print_message("mismatch: %s\n", err);
+	assert_non_null(strstr(err, "does not belong to the certificate"));
+	assert_null(strstr(err, "PRIVATE KEY"));
+	/* profile users falls back to the global credentials: its auth changed, site's did not */
+	snprintf(text, sizeof(text), CERT_CONF("key"), b, b, b, b, b, b);
+	assert_int_equal(conf_load_text(text, &c2, path, sizeof(path), err, sizeof(err)), 0);
+	assert_int_equal(config_diff(c, c2, d, sizeof(d)), 1);
+	assert_non_null(strstr(d, "profile users: auth changed"));
+	config_unref(c);
+	config_unref(c2);
+#undef CERT_CONF
+	for (const char *f = "a.pem\0a.key\0b.pem\0b.key\0"; *f; f += strlen(f) + 1) {
+		snprintf(a, sizeof(a), "%s/%s", dir, f);
+		unlink(a);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +367,7 @@ int main(void)
 		cmocka_unit_test(each_error_names_file_and_line),
 		cmocka_unit_test(missing_file),
 		cmocka_unit_test(reload_diff),
+		cmocka_unit_test(certificate_profiles),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

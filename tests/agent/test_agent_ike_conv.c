@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/x509.h>
 
 #include "ike_conv.h"
 
@@ -88,6 +89,42 @@ static void identities(void **state)
 	assert_int_equal(conv_ident_from_ike(&in, &id), -EINVAL);
 }
 
+/* A DER DN (ID_DER_ASN1_DN) becomes the DN identity profiles match; a value holding a separator
+ * is refused (its text form would read as two RDNs). */
+static void dn_identities(void **state)
+{
+	struct ike_id in = { .type = IKE_ID_DER_ASN1_DN };
+	struct ident id;
+	char s[IDENT_MAX + 8];
+	X509_NAME *nm = X509_NAME_new();
+	unsigned char *der = NULL;
+	int n;
+
+	(void)state;
+	assert_non_null(nm);
+	X509_NAME_add_entry_by_txt(nm, "C", MBSTRING_ASC, (const unsigned char *)"CH", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(nm, "O", MBSTRING_ASC, (const unsigned char *)"vrfsec Test", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(nm, "CN", MBSTRING_ASC, (const unsigned char *)"Alice", -1, -1, 0);
+	n = i2d_X509_NAME(nm, &der);
+	assert_true(n > 0 && n <= IKE_MAX_ID);
+	in.len = (uint16_t)n;
+	memcpy(in.data, der, (size_t)n);
+	OPENSSL_free(der);
+	der = NULL;
+	assert_int_equal(conv_ident_from_ike(&in, &id), 0);
+	assert_int_equal(id.type, IDENT_DN);
+	assert_string_equal(ident_str(&id, s, sizeof(s)), "dn:c=ch,o=vrfsec test,cn=alice");
+	in.len--; /* truncated DER */
+	assert_int_equal(conv_ident_from_ike(&in, &id), -EINVAL);
+	X509_NAME_add_entry_by_txt(nm, "OU", MBSTRING_ASC, (const unsigned char *)"a, CN=b", -1, -1, 0);
+	n = i2d_X509_NAME(nm, &der);
+	in.len = (uint16_t)n;
+	memcpy(in.data, der, (size_t)n);
+	OPENSSL_free(der);
+	assert_int_equal(conv_ident_from_ike(&in, &id), -EINVAL);
+	X509_NAME_free(nm);
+}
+
 static void sockaddrs(void **state)
 {
 	struct sockaddr_storage ss;
@@ -110,6 +147,7 @@ int main(void)
 		cmocka_unit_test(ts_prefix_round_trip),
 		cmocka_unit_test(ts_not_a_prefix),
 		cmocka_unit_test(identities),
+		cmocka_unit_test(dn_identities),
 		cmocka_unit_test(sockaddrs),
 	};
 

@@ -12,18 +12,24 @@
 #   e  DPD: a killed client's session and routes go within the configured DPD time
 #   f  site to site with PSK: a charon site gateway with a LAN behind it; the LAN's prefix is
 #      reverse-injected into the VRF towards the SA; LAN host <-> far host both ways
+#   f2 site to site with vrfsecd as the initiator: a profile with initiate = true (added by a
+#      reload) brings the tunnel up to a charon responder; pings both ways; the responder deletes
+#      the IKE SA and vrfsecd initiates again after its retry time
 #   g  a NAT client whose mapping moves mid-ping (new NAT address, port range and MAC, conntrack
 #      flushed): the session and its SAs follow in place (no rekey, same SPIs, sequence numbers
 #      continue) after the client's next authenticated IKE request (its DPD)
+#   h  remote access with certificates: charon-cmd --profile ikev2-pub (RSA client certificate,
+#      DN identity matched by a DN wildcard) against the agent's ECDSA certificate (profile
+#      credentials); virtual IP from red's pool, ping to the far host
+#   i  site to site with certificates both ways (global.credentials, auth = "pubkey"), as f
+# Certificates (h, i) are made at test time with strongSwan's pki: one ECDSA root, the agent's
+# ECDSA certificate, the client's RSA one, the site gateway's ECDSA one.
 # Each scenario checks the core capture with tshark (label stacks per customer) and decrypts the
 # public capture with the client's keys (charon logs them at chd = 4). One PASS/FAIL line per
 # check group, a summary line last; exit 0 when all pass. Needs root. KEEP_RUN=1 keeps files.
-# Certificate scenarios (charon-cmd ikev2-pub, site-to-site with certificates) are not here yet:
-# host/ike's certificate support is in progress. Site to site with vrfsecd as the initiator is not
-# here either: vrfsecd only responds so far (no profile setting to initiate).
 set -u
 . "$(cd "$(dirname "$0")" && pwd)/lib.sh"
-SCEN=${*:-a b c d e f g}
+SCEN=${*:-a b c d e f f2 g h i}
 il_init interop
 [ "$(id -u)" = 0 ] || { echo "FAIL: needs root"; exit 1; }
 for b in vrfsecd vrfsec vrfsec-sim vrfsec-farpe; do
@@ -36,9 +42,49 @@ PSK_REKEY=rekey-users-psk-5555555555
 PSK_DPD=dpd-users-psk-7777777777
 PSK_SITE=site1-red-psk-3141592653589
 
+# ---- certificates (scenarios h, i) with pki ----------------------------------------------------
+PKI=$RUN/pki
+CERT_PROFILES=
+IL_GLOBAL_EXTRA=
+if [[ " $SCEN " == *" h "* || " $SCEN " == *" i "* ]]; then
+	command -v pki >/dev/null && command -v charon-cmd >/dev/null ||
+		{ echo "FAIL: strongSwan pki / charon-cmd not installed (make deps)"; exit 1; }
+	mkdir -p "$PKI"
+	pk() { pki "$@" 2>>"$PKI/pki.err"; }
+	issue() { # KEY DN SAN > cert.pem
+		pk --pub --in "$1" | pk --issue --cacert "$PKI/ca.pem" --cakey "$PKI/ca.key" --dn "$2" \
+			--san "$3" --lifetime 30 --outform pem
+	}
+	t=$EPOCHREALTIME
+	pk --gen --type ecdsa --size 256 --outform pem >"$PKI/ca.key" &&
+		pk --self --ca --lifetime 30 --in "$PKI/ca.key" --dn "C=CH, O=vrfsec interop, CN=vrfsec interop CA" \
+			--outform pem >"$PKI/ca.pem" &&
+		pk --gen --type ecdsa --size 256 --outform pem >"$PKI/agent.key" &&
+		issue "$PKI/agent.key" "C=CH, O=vrfsec interop, CN=vpn.vrfsec.test" vpn.vrfsec.test >"$PKI/agent.pem" &&
+		pk --gen --type rsa --size 2048 --outform pem >"$PKI/hana.key" &&
+		issue "$PKI/hana.key" "C=CH, O=vrfsec interop, OU=red, CN=hana.red.example" hana.red.example >"$PKI/hana.pem" &&
+		pk --gen --type ecdsa --size 256 --outform pem >"$PKI/site2.key" &&
+		issue "$PKI/site2.key" "C=CH, O=vrfsec interop, CN=site2.red.example" site2.red.example >"$PKI/site2.pem" ||
+		{ echo "FAIL: pki: $(tail -n 2 "$PKI/pki.err")"; exit 1; }
+	echo "certificates: root, agent (ECDSA), hana (RSA), site2 (ECDSA) made with pki in $(il_elapsed "$t")"
+	IL_GLOBAL_EXTRA="  credentials = { cert = \"$PKI/agent.pem\"; key = \"$PKI/agent.key\"; ca = \"$PKI/ca.pem\"; };"
+	CERT_PROFILES=",
+  { name = \"red-cert-users\"; vrf = \"red\"; match = [ \"dn:C=CH, O=vrfsec interop, OU=red, CN=*\" ];
+    auth = { cert = \"$PKI/agent.pem\"; key = \"$PKI/agent.key\"; ca = \"$PKI/ca.pem\"; send_cert = \"always\"; };
+    local_id = \"fqdn:vpn.vrfsec.test\";
+    pools = [ \"10.1.3.0/24\" ]; split = [ \"10.100.0.0/16\" ];
+    esp_proposals = [ \"aes256gcm16-noesn\", \"aes128gcm16-noesn\" ]; },
+  { name = \"red-site2\"; vrf = \"red\"; match = [ \"fqdn:site2.red.example\" ];
+    auth = \"pubkey\";
+    local_id = \"fqdn:vpn.vrfsec.test\";
+    local_ts = [ \"10.100.0.0/16\" ]; remote_ts = [ \"192.168.51.0/24\" ];
+    esp_proposals = [ \"aes256gcm16-noesn\" ]; }"
+fi
+
 # ---- shared setup: card, far PE with customers red (2001/1001), green (2002/1002), agent
 il_card red:2001:1001 green:2002:1002 || { echo "FAIL: card / far PE setup"; exit 1; }
-il_agent_conf "$RUN/vrfsecd.conf" <<EOC
+PSK_SITE3=site3-red-psk-2718281828459
+PROFILES=$(cat <<EOC
   { name = "red-users"; vrf = "red"; match = [ "email:*@red.example" ];
     auth = { psk = ( { id = "email:*@red.example"; secret = "$PSK_RED"; } ); };
     local_id = "fqdn:vpn.vrfsec.test";
@@ -69,8 +115,10 @@ il_agent_conf "$RUN/vrfsecd.conf" <<EOC
     local_id = "fqdn:vpn.vrfsec.test";
     # the VRF's far side towards the site, the site's LAN reverse-injected into red
     local_ts = [ "10.100.0.0/16" ]; remote_ts = [ "192.168.50.0/24" ];
-    esp_proposals = [ "aes256gcm16-noesn" ]; }
+    esp_proposals = [ "aes256gcm16-noesn" ]; }$CERT_PROFILES
 EOC
+)
+il_agent_conf "$RUN/vrfsecd.conf" <<<"$PROFILES"
 il_agent "$RUN/vrfsecd.conf" || { echo "FAIL: vrfsecd did not start"; exit 1; }
 echo "setup: card sim:$CARD, vrfsecd, far PE (red, green) up in $(il_elapsed)"
 
@@ -258,6 +306,58 @@ scen_f() {
 	il_pass "f: site to site PSK: site1's LAN 192.168.50.0/24 in red towards the SA, $lan <-> $FAR_HOST 5/5 and 3/3 via labels 16/2001 and 1001 ($(il_elapsed "$t"))"
 }
 
+# ---- f2: site to site, vrfsecd initiates -------------------------------------------------------------
+SITE3_GW=203.0.113.60
+scen_f2() {
+	local t=$EPOCHREALTIME s s2 routes p1 p2 lan=192.168.52.2 next=$IL_NEXT_PUB t1 dt
+	# the responder's address is in the agent's profile: a fixed one
+	IL_NEXT_PUB=60
+	il_site site3 52 site3.red.example "$PSK_SITE3" || { IL_NEXT_PUB=$next; il_fail "f2: site gateway setup"; return; }
+	IL_NEXT_PUB=$next
+	il_agent_conf "$RUN/vrfsecd.conf" <<EOC
+$PROFILES,
+  { name = "red-site3"; vrf = "red"; match = [ "fqdn:site3.red.example" ];
+    auth = { psk = ( { id = "fqdn:site3.red.example"; secret = "$PSK_SITE3"; } ); };
+    local_id = "fqdn:vpn.vrfsec.test";
+    local_ts = [ "10.100.0.0/16" ]; remote_ts = [ "192.168.52.0/24" ];
+    ike_proposals = [ "aes256gcm16-prfsha384-ecp384" ]; esp_proposals = [ "aes256gcm16-noesn" ];
+    initiate = true; remote = "$SITE3_GW"; retry = 2; }
+EOC
+	V reload >"$RUN/reload.out" 2>&1 || { il_fail "f2: reload: $(cat "$RUN/reload.out")"; return; }
+	sess3() { V show sessions --json | J "' '.join('%s %s:%s %s %s' % (s['vrf'], s['peer'], s['peer_port'], ','.join(c['routes'][0] for c in s['children']), s['children'][0]['spi_in']) for s in d if s['identity'] == 'fqdn:site3.red.example' and s['children'])"; }
+	has3() { [ -n "$(sess3)" ]; }
+	no3() { [ -z "$(sess3)" ]; }
+	il_wait 80 has3 || true
+	s=$(sess3)
+	routes=$(V show routes --json | J "' '.join('%s:%s:%s' % (r['vrf'], r['prefix'], r['kind']) for r in d if r['prefix'].startswith('192.168.52.'))")
+	grep "profile red-site3" "$RUN/vrfsecd.log" | head -n 2 | sed 's/^/    /'
+	echo "  site3 (responder $SITE3_GW, LAN 192.168.52.0/24): session [$s], routes [$routes]"
+	[[ "$s" == "red $SITE3_GW:"*" 192.168.52.0/24 "* ]] || { il_fail "f2: vrfsecd did not bring up the tunnel: '$s'"; return; }
+	[ "$routes" = "red:192.168.52.0/24:tunnel" ] || { il_fail "f2: the site's LAN is not routed into red: [$routes]"; return; }
+	grep -q "IKE_SA ra\[[0-9]*\] established" "$RUN/site3/charon.log" && grep -q "$PUB_IP is initiating an IKE_SA" "$RUN/site3/charon.log" ||
+		{ il_fail "f2: charon did not respond to vrfsecd's IKE_SA_INIT"; return; }
+	p1=$(ip netns exec "ilansite3$P" ping -n -q -c 5 -i 0.2 -W 1 "$FAR_HOST" 2>&1 | grep 'packets transmitted')
+	p2=$(ip netns exec "ifarred$P" ping -n -q -c 3 -i 0.2 -W 1 "$lan" 2>&1 | grep 'packets transmitted')
+	echo "  LAN host $lan -> far host $FAR_HOST: $p1"
+	echo "  far host $FAR_HOST -> LAN host $lan: $p2"
+	[[ "$p1" == *" 5 received"* ]] && [[ "$p2" == *" 3 received"* ]] || { il_fail "f2: pings between the site LAN and the far host"; return; }
+	check_core f2 "$lan" "16,2001" 1001 || return
+	IL_ESP_RESPONDER=1 check_public f2 site3 "$SITE3_GW" "$lan" || return
+	# the responder deletes the IKE SA: vrfsecd initiates again after retry = 2 s
+	t1=$EPOCHREALTIME
+	sw site3 --terminate --ike ra >"$RUN/site3/terminate.out" 2>&1 || { il_fail "f2: swanctl --terminate"; return; }
+	il_wait 30 no3 || true
+	il_wait 80 has3 || true
+	s2=$(sess3)
+	dt=$(il_elapsed "$t1")
+	echo "  after the responder's delete: session [$s2] again after $dt"
+	[[ "$s2" == "red $SITE3_GW:"*" 192.168.52.0/24 "* ]] && [ "${s2##* }" != "${s##* }" ] ||
+		{ il_fail "f2: vrfsecd did not initiate again after the delete: '$s2'"; return; }
+	p1=$(ip netns exec "ilansite3$P" ping -n -q -c 3 -i 0.2 -W 1 "$FAR_HOST" 2>&1 | grep 'packets transmitted')
+	[[ "$p1" == *" 3 received"* ]] || { il_fail "f2: ping over the new tunnel: $p1"; return; }
+	il_pass "f2: site to site, vrfsecd the initiator: up after a reload added the profile, $lan <-> $FAR_HOST 5/5 and 3/3 via labels 16/2001 and 1001; initiated again $dt after the responder's delete, 3/3 ($(il_elapsed "$t"))"
+}
+
 # ---- g: the NAT mapping of a client moves ---------------------------------------------------------
 scen_g() {
 	local t=$EPOCHREALTIME vip s0 s1 nat1 nat2 ping pid sid mv0 mv1 rk1 spi sent recv lost seq
@@ -311,6 +411,66 @@ scen_g() {
 	[ "$n_b" -gt 0 ] || { il_fail "g: no ESP to the new mapping decrypted"; return; }
 	check_core g "$vip" "16,2001" 1001 || return
 	il_pass "g: NAT mapping moved $nat1 -> $nat2 mid-ping: SAs followed in place (same SPIs, sequence numbers continue, new MAC), $recv/$sent pings ($(il_elapsed "$t"))"
+}
+
+# ---- h: remote access with certificates (charon-cmd ikev2-pub) -----------------------------------
+scen_h() {
+	local t=$EPOCHREALTIME vip s ping d=$RUN/hana ns dn="C=CH, O=vrfsec interop, OU=red, CN=hana.red.example"
+	il_client hana || { il_fail "h: client namespace"; return; }
+	ns=iclhana$P
+	mkdir -p "$d"
+	sed "s#@RUN@#$d#g" "$IL_DIR/strongswan.conf.in" >"$d/strongswan.conf"
+	ip netns exec "$ns" env STRONGSWAN_CONF="$d/strongswan.conf" setsid sh -c 'mount -t tmpfs tmpfs /run && exec "$@"' charon-cmd \
+		charon-cmd --host "$PUB_IP" --identity "$dn" --remote-identity vpn.vrfsec.test \
+		--cert "$PKI/ca.pem" --cert "$PKI/hana.pem" --rsa "$PKI/hana.key" --profile ikev2-pub \
+		--remote-ts 10.100.0.0/16 --ike-proposal aes256gcm16-prfsha384-ecp384 --esp-proposal aes256gcm16 \
+		</dev/null >"$d/charon-cmd.stdout" 2>&1 &
+	IL_PIDS+=($!)
+	il_wait 100 grep -q 'installing new virtual IP' "$d/charon.log" ||
+		{ il_fail "h: charon-cmd got no virtual IP: $(grep -E 'fail|error|AUTH' "$d/charon.log" | tail -n 3)"; return; }
+	vip=$(il_vip hana)
+	# the agent's identity text: the DN from the certificate, normalised (lower case, no blanks)
+	s=$(session_of "dn:c=ch,o=vrfsec interop,ou=red,cn=hana.red.example")
+	V show sessions
+	[[ "$vip" == 10.1.3.* ]] && [[ "$s" == "red $vip 203.0.113."* ]] ||
+		{ il_fail "h: virtual IP '$vip' / session '$s'"; return; }
+	grep -q "authentication of 'vpn.vrfsec.test' with ECDSA" "$d/charon.log" ||
+		{ il_fail "h: charon-cmd did not verify the agent's ECDSA signature"; return; }
+	ping=$(il_ping hana 5 0.2)
+	echo "  hana ($dn, RSA certificate): vip $vip, session [$s], ping $ping"
+	[[ "$ping" == *" 5 received"* ]] || { il_fail "h: ping from hana: $ping"; return; }
+	# no key material of ours or hers in the agent's log
+	for k in agent hana; do
+		grep -v -- '-----' "$PKI/$k.key" | head -n 2 | while read -r l; do grep -qF "$l" "$RUN/vrfsecd.log" && echo leak; done | grep -q leak &&
+			{ il_fail "h: $k.key material in the agent log"; return; }
+	done
+	check_core h "$vip" "16,2001" 1001 || return
+	check_public h hana 203.0.113.$((IL_NEXT_PUB - 1)) "$vip" || return
+	il_pass "h: remote access with certificates: charon-cmd ikev2-pub (RSA, DN $dn) got $vip from red's pool, 5/5 pings via labels 16/2001 ($(il_elapsed "$t"))"
+}
+
+# ---- i: site to site with certificates --------------------------------------------------------------
+scen_i() {
+	local t=$EPOCHREALTIME gw s routes p1 p2 lan=192.168.51.2
+	il_site site2 51 site2.red.example "pubkey:$PKI/site2.pem:$PKI/site2.key:$PKI/ca.pem" ||
+		{ il_fail "i: site gateway setup"; return; }
+	gw=203.0.113.$((IL_NEXT_PUB - 1))
+	il_initiate site2 || { il_fail "i: the site gateway could not bring up IKE/CHILD SA"; return; }
+	s=$(V show sessions --json | J "' '.join('%s %s:%s %s' % (s['vrf'], s['peer'], s['peer_port'], ','.join(c['routes'][0] for c in s['children'])) for s in d if s['identity'] == 'fqdn:site2.red.example')")
+	routes=$(V show routes --json | J "' '.join('%s:%s:%s' % (r['vrf'], r['prefix'], r['kind']) for r in d if r['prefix'].startswith('192.168.51.'))")
+	echo "  site2 (gateway $gw, LAN 192.168.51.0/24): session [$s], routes [$routes]"
+	[[ "$s" == "red $gw:"*" 192.168.51.0/24" ]] || { il_fail "i: session '$s'"; return; }
+	[ "$routes" = "red:192.168.51.0/24:tunnel" ] || { il_fail "i: the site's LAN is not routed into red: [$routes]"; return; }
+	grep -q "authentication of 'vpn.vrfsec.test' with ECDSA" "$RUN/site2/charon.log" &&
+		grep -q "authentication of 'site2.red.example' (myself) with ECDSA" "$RUN/site2/charon.log" ||
+		{ il_fail "i: not ECDSA certificate authentication both ways"; return; }
+	p1=$(ip netns exec "ilansite2$P" ping -n -q -c 5 -i 0.2 -W 1 "$FAR_HOST" 2>&1 | grep 'packets transmitted')
+	p2=$(ip netns exec "ifarred$P" ping -n -q -c 3 -i 0.2 -W 1 "$lan" 2>&1 | grep 'packets transmitted')
+	echo "  LAN host $lan -> far host $FAR_HOST: $p1"
+	echo "  far host $FAR_HOST -> LAN host $lan: $p2"
+	[[ "$p1" == *" 5 received"* ]] && [[ "$p2" == *" 3 received"* ]] || { il_fail "i: pings between the site LAN and the far host"; return; }
+	check_core i "$lan" "16,2001" 1001 && check_public i site2 "$gw" "$lan" || return
+	il_pass "i: site to site with certificates (ECDSA both ways): site2's LAN 192.168.51.0/24 in red, $lan <-> $FAR_HOST 5/5 and 3/3 via labels 16/2001 and 1001 ($(il_elapsed "$t"))"
 }
 
 for s in $SCEN; do

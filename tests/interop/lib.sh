@@ -122,6 +122,7 @@ global = {
   control = "$RUN/ctl.sock";
   log_level = "${AGENT_LOG:-info}";
   rekey_grace = 1000;
+${IL_GLOBAL_EXTRA:-}
 };
 vrfs = (
   { name = "red"; id = 1; vpn_label = 1001;
@@ -205,7 +206,7 @@ EON
 # loaded; chd = 4 logs the CHILD keys for tshark (clients only, never the agent)
 il_charon_run() {
 	local name=$1 d=$RUN/$1 ns=icl$1$P i=0
-	mkdir -p "$d/x509" "$d/x509ca" "$d/private"
+	mkdir -p "$d/x509" "$d/x509ca" "$d/private" "$d/ecdsa" "$d/rsa"
 	sed "s#@RUN@#$d#g" "$IL_DIR/strongswan.conf.in" >"$d/strongswan.conf"
 	ip netns exec "$ns" env STRONGSWAN_CONF="$d/strongswan.conf" \
 		sh -c 'mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon' </dev/null >"$d/charon.stdout" 2>&1 &
@@ -261,6 +262,7 @@ EOC
 # il_site NAME NET ID SECRET: a site gateway icl-NAME-PID on the public bridge (charon,
 # connection "ra", child "net" with local_ts 192.168.NET.0/24 and remote_ts 10.100.0.0/16) and
 # its LAN ilan-NAME-PID behind it: the gateway 192.168.NET.1, a host 192.168.NET.2.
+# SECRET "pubkey:CERT:KEY:CA" (files): certificate authentication both ways instead of a PSK.
 il_site() {
 	local name=$1 net=$2 id=$3 secret=$4 d=$RUN/$1 lan=ilan$1$P
 	il_client "$name" && il_ns "$lan" || return 1
@@ -271,6 +273,14 @@ il_site() {
 	ip netns exec "icl$name$P" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 \
 		net.ipv4.conf.default.rp_filter=0
 	mkdir -p "$d"
+	local auth=psk certs="" crt key ca secrets
+	secrets=$(printf 'ike-1 {\n    id = %s\n    secret = "%s"\n  }' "$id" "$secret")
+	if [[ "$secret" == pubkey:* ]]; then
+		IFS=: read -r _ crt key ca <<<"$secret"
+		mkdir -p "$d/x509" "$d/x509ca" "$d/ecdsa"
+		cp "$crt" "$d/x509/$name.pem" && cp "$key" "$d/ecdsa/$name.key" && cp "$ca" "$d/x509ca/ca.pem" || return 1
+		auth=pubkey certs="certs = $name.pem" secrets=""
+	fi
 	cat >"$d/swanctl.conf" <<EOC
 connections {
   ra {
@@ -279,11 +289,12 @@ connections {
     proposals = ${IKE_PROPOSALS:-aes256gcm16-prfsha384-ecp384}
     dpd_delay = 0
     local {
-      auth = psk
+      auth = $auth
       id = $id
+      $certs
     }
     remote {
-      auth = psk
+      auth = $auth
       id = vpn.vrfsec.test
     }
     children {
@@ -297,10 +308,7 @@ connections {
   }
 }
 secrets {
-  ike-1 {
-    id = $id
-    secret = "$secret"
-  }
+  $secrets
 }
 EOC
 	il_charon_run "$name"
@@ -325,9 +333,9 @@ il_cap() {
 }
 il_cap_stop() { sleep 0.3; eval "il_stop_pid \$CAP_$1"; }
 # ESP keys from a client's chd = 4 log as tshark esp_sa entries, one per line (SPIs "<in>_i <out>_o"
-# as the client logs them).
+# as the client logs them). IL_ESP_RESPONDER=1: the client responded to the CHILD SA (keys swapped).
 il_esp_uat() { # il_esp_uat NAME CLIENT_OUTER_ADDR
-	awk -v me="$2" -v card="$PUB_IP" '
+	awk -v me="$2" -v card="$PUB_IP" -v resp="${IL_ESP_RESPONDER:-0}" '
 	function hexline(s,   n, f, i, out) {
 		sub(/.*\[CHD\] +[0-9]+: /, "", s); n = split(s, f, " "); out = ""
 		for (i = 1; i <= n && i <= 16; i++) if (f[i] ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) out = out f[i]; else break
@@ -344,8 +352,9 @@ il_esp_uat() { # il_esp_uat NAME CLIENT_OUTER_ADDR
 		sub(/_i/, "", s[1]); sub(/_o/, "", s[2])
 		# client-initiated CHILD SAs (IKE_AUTH, swanctl --rekey): the client sends with the
 		# initiator key; SAs the agent rekeyed have the roles swapped and do not decrypt here
-		printf "\"IPv4\",\"%s\",\"%s\",\"0x%s\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x%s\",\"NULL\",\"\"\n", me, card, s[2], tolower(k["i"])
-		printf "\"IPv4\",\"%s\",\"%s\",\"0x%s\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x%s\",\"NULL\",\"\"\n", card, me, s[1], tolower(k["r"])
+		ko = resp ? k["r"] : k["i"]; ki = resp ? k["i"] : k["r"]
+		printf "\"IPv4\",\"%s\",\"%s\",\"0x%s\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x%s\",\"NULL\",\"\"\n", me, card, s[2], tolower(ko)
+		printf "\"IPv4\",\"%s\",\"%s\",\"0x%s\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x%s\",\"NULL\",\"\"\n", card, me, s[1], tolower(ki)
 	}' "$RUN/$1/charon.log"
 }
 # il_tshark_esp PCAP NAME CLIENT_OUTER_ADDR [tshark args...]: tshark with the client's SA keys
