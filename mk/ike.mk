@@ -4,7 +4,7 @@ IKE_SRC := $(wildcard host/ike/*.c)
 IKE_OBJ := $(IKE_SRC:%.c=$(BUILD)/obj/%.o)
 IKE_LIB := $(BUILD)/lib/libvrfsec_ike.a
 IKE_HDR := $(wildcard host/ike/*.h)
-IKE_TEST_SRC := $(wildcard tests/unit/test_ike_*.c) $(wildcard tests/ike/*.c)
+IKE_TEST_SRC := $(wildcard tests/unit/test_ike_*.c) tests/unit/ike_testpair.c $(wildcard tests/ike/*.c)
 CFLAGS += -Ihost/ike
 
 $(IKE_OBJ) $(IKE_TEST_SRC:%.c=$(BUILD)/obj/%.o): $(IKE_HDR)
@@ -14,9 +14,11 @@ $(IKE_LIB): $(IKE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 # shorter stem than $(BUILD)/tests/%, so this rule wins for the IKE tests
+# (objects first: the pair tests add the simulated network they share, tests/unit/ike_testpair.c)
 $(BUILD)/tests/test_ike_%: $(BUILD)/obj/tests/unit/test_ike_%.o $(IKE_LIB) $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(filter-out %.o,$^) $(LDLIBS) -lcmocka
+$(addprefix $(BUILD)/tests/test_ike_,sm events cert scale): $(BUILD)/obj/tests/unit/ike_testpair.o
 
 # Symbol hygiene: every global symbol of the archive is ike_* (tests/ike/symcheck.sh, run by make check)
 .PHONY: ike-symcheck

@@ -7,97 +7,21 @@
 # must work both ways. One summary line; exit 0 on PASS. KEEP_RUN=1 keeps the run directory.
 set -u
 D=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$D/../.." && pwd)
-PEER=${IKE_PEER:-$ROOT/build/bin/vrfsec-ike-peer}
 RUN=$(mktemp -d -t vrfsec-ike-interop.XXXXXX) || exit 1
 NSA=ikeA-$$ NSB=ikeB-$$
-PIDS=()
-T0=$EPOCHREALTIME
-CHECKS=0
 PSK=interop-psk-0123456789
+PEER_ARGS=(--psk "$PSK")
+# shellcheck source=tests/ike/lib.sh
+. "$D/lib.sh"
 
-alive() { local s; s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) && [ "${s%% *}" != Z ]; }
-stop_pid() { # SIGTERM, up to 5 s, then SIGKILL
-	kill "$1" 2>/dev/null
-	local i=0
-	while alive "$1"; do i=$((i + 1)); [ $i -gt 100 ] && { kill -9 "$1" 2>/dev/null; break; }; sleep 0.05; done
-	wait "$1" 2>/dev/null
-}
-cleanup() {
-	local rc=$? i
-	exec 7>&- 8>&- 9>&- 2>/dev/null
-	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
-	ip netns del "$NSA" 2>/dev/null
-	ip netns del "$NSB" 2>/dev/null
-	if [ $rc -eq 0 ] && [ -z "${KEEP_RUN:-}" ]; then rm -rf "$RUN"; else echo "runtime files kept in $RUN"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-fail() {
-	echo "FAIL: $* ($CHECKS checks passed before)"
-	for f in "$RUN"/*.out; do [ -f "$f" ] && { echo "--- $f"; tail -n 8 "$f"; }; done
-	exit 1
-}
-ok() { CHECKS=$((CHECKS + 1)); [ -n "${VERBOSE:-}" ] && echo "ok: $*"; return 0; }
-elapsed() { awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f s", b - a }'; }
-URI=unix://$RUN/charon.vici
-sw() { local c=$1; shift; swanctl "$c" "$@" --uri "$URI"; } # swanctl wants the command first
-
-# wait_for FILE REGEX [N-th match] [seconds]: poll until FILE has N lines matching REGEX
-wait_for() {
-	local n=${3:-1} t=${4:-10} i=0
-	until [ "$(grep -cE "$2" "$1" 2>/dev/null)" -ge "$n" ]; do
-		i=$((i + 1)); [ $i -gt $((t * 20)) ] && return 1; sleep 0.05
-	done
-}
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
-
-[ -x "$PEER" ] || fail "$PEER not built (make)"
-[ -x /usr/lib/ipsec/charon ] || fail "strongSwan charon not installed (make deps)"
+need_peer_and_charon
 [ "$(id -u)" = 0 ] || fail "needs root (network namespaces)"
 
-# nsA: the library, 10.99.0.1 <== veth ==> nsB: charon, 10.99.0.2
-ip netns add "$NSA" && ip netns add "$NSB" || fail "netns"
-ip link add vA netns "$NSA" type veth peer name vB netns "$NSB" || fail "veth"
-ip -n "$NSA" addr add 10.99.0.1/24 dev vA && ip -n "$NSB" addr add 10.99.0.2/24 dev vB || fail "addresses"
-for ns in "$NSA" "$NSB"; do ip -n "$ns" link set lo up; done
-ip -n "$NSA" link set vA up && ip -n "$NSB" link set vB up || fail "links"
-ip -n "$NSB" addr add 10.2.0.1/32 dev lo || fail "protected address" # charon's route source
-
-sed "s#@RUN@#$RUN#g" "$D/strongswan.conf.in" >"$RUN/strongswan.conf"
-cp "$D/swanctl.conf" "$RUN/swanctl.conf"
+make_namespaces
 mkdir -p "$RUN/x509" "$RUN/x509ca" "$RUN/private"
-# a private /run per charon (its pid file path is fixed); the execs keep charon's PID in $!
-ip netns exec "$NSB" env STRONGSWAN_CONF="$RUN/strongswan.conf" \
-	sh -c 'mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon' </dev/null >"$RUN/charon.stdout" 2>&1 &
-PIDS+=($!)
-i=0
-until sw --stats >/dev/null 2>&1; do i=$((i + 1)); [ $i -gt 100 ] && fail "charon does not answer on vici"; sleep 0.05; done
+start_charon "$D/strongswan.conf.in" "$D/swanctl.conf"
 grep -q 'could not create any sockets' "$RUN/charon.log" && fail "charon has no IKE sockets"
-sw --load-all --file "$RUN/swanctl.conf" >"$RUN/load.out" 2>&1 || fail "swanctl --load-all: $(tail -1 "$RUN/load.out")"
-
-# charon's chd = 4 log, as lines "SPI_in SPI_out KEY_initiator KEY_responder" per CHILD SA
-charon_keys() {
-	awk '
-	function hexline(s,   n, f, i, out) {
-		sub(/.*\[CHD\] +[0-9]+: /, "", s); n = split(s, f, " "); out = ""
-		for (i = 1; i <= n && i <= 16; i++) if (f[i] ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) out = out f[i]; else break
-		return out
-	}
-	/encryption (initiator|responder) key => / {
-		who = ($0 ~ /initiator key/) ? "i" : "r"
-		for (f = 1; f <= NF; f++) if ($f == "=>") need[who] = $(f + 1) * 2
-		k[who] = ""; cur = who; next
-	}
-	cur != "" && /\[CHD\] +[0-9]+: / {
-		k[cur] = k[cur] hexline($0); if (length(k[cur]) >= need[cur]) cur = ""; next
-	}
-	/established with SPIs/ {
-		match($0, /SPIs [0-9a-f]+_i [0-9a-f]+_o/); split(substr($0, RSTART + 5, RLENGTH - 5), s, " ")
-		sub(/_i/, "", s[1]); sub(/_o/, "", s[2]); print s[1], s[2], tolower(k["i"]), tolower(k["r"])
-	}' "$RUN/charon.log"
-}
+load_swanctl
 
 # check_child LINE CHILD-NAME: SPIs and keys of one CHILD_UP line against charon's log and list-sas
 check_child() {
@@ -105,7 +29,7 @@ check_child() {
 	in=$(field "$1" spi_in); out=$(field "$1" spi_out); init=$(field "$1" initiator)
 	kin=$(field "$1" key_in); kout=$(field "$1" key_out)
 	[ ${#kin} -ge 40 ] && [ ${#kout} -ge 40 ] || fail "no keys in: $1"
-	ch=$(charon_keys | awk -v a="$out" -v b="$in" '$1 == a && $2 == b')
+	ch=$(charon_keys "$RUN/charon.log" | awk -v a="$out" -v b="$in" '$1 == a && $2 == b')
 	[ -n "$ch" ] || fail "charon logged no CHILD SA with SPIs ${out}_i ${in}_o"
 	set -- $ch
 	if [ "$init" = 1 ]; then
@@ -119,18 +43,6 @@ check_child() {
 		fail "swanctl --list-sas does not show CHILD SA in $out out $in"
 	grep -q "INSTALLED, TUNNEL-in-UDP" "$RUN/sas.txt" || fail "CHILD SA not INSTALLED in UDP"
 	ok "list-sas shows SPIs $out/$in"
-}
-
-# start_peer NAME FD ARGS...: the library in nsA, commands through a FIFO on file descriptor FD
-start_peer() {
-	local name=$1 fd=$2
-	shift 2
-	mkfifo "$RUN/$name.ctl"
-	ip netns exec "$NSA" "$PEER" --local 10.99.0.1 --psk "$PSK" --local-ts 10.1.0.0/24 \
-		--remote-ts 10.2.0.0/24 "$@" <"$RUN/$name.ctl" >"$RUN/$name.out" 2>"$RUN/$name.err" &
-	PIDS+=($!)
-	eval "exec $fd>\"$RUN/$name.ctl\""
-	wait_for "$RUN/$name.out" '^READY' 1 5 || fail "$name did not start: $(cat "$RUN/$name.err")"
 }
 
 # ---- 1: charon initiates, the library responds ----------------------------------------------

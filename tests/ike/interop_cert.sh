@@ -13,51 +13,13 @@
 # line; exit 0 on PASS. KEEP_RUN=1 keeps the run directory, VERBOSE=1 prints every check.
 set -u
 D=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$D/../.." && pwd)
-PEER=${IKE_PEER:-$ROOT/build/bin/vrfsec-ike-peer}
 RUN=$(mktemp -d -t vrfsec-ike-cert.XXXXXX) || exit 1
 NSA=ikcA-$$ NSB=ikcB-$$
-PIDS=()
-T0=$EPOCHREALTIME
-CHECKS=0
+FAIL_SHOW="out err"
+# shellcheck source=tests/ike/lib.sh
+. "$D/lib.sh"
 
-alive() { local s; s=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) && [ "${s%% *}" != Z ]; }
-stop_pid() { # SIGTERM, up to 5 s, then SIGKILL
-	kill "$1" 2>/dev/null
-	local i=0
-	while alive "$1"; do i=$((i + 1)); [ $i -gt 100 ] && { kill -9 "$1" 2>/dev/null; break; }; sleep 0.05; done
-	wait "$1" 2>/dev/null
-}
-cleanup() {
-	local rc=$? i
-	exec 7>&- 8>&- 9>&- 2>/dev/null
-	for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_pid "${PIDS[i]}"; done
-	ip netns del "$NSA" 2>/dev/null
-	ip netns del "$NSB" 2>/dev/null
-	if [ $rc -eq 0 ] && [ -z "${KEEP_RUN:-}" ]; then rm -rf "$RUN"; else echo "runtime files kept in $RUN"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-fail() {
-	echo "FAIL: $* ($CHECKS checks passed before)"
-	for f in "$RUN"/*.out "$RUN"/*.err; do [ -s "$f" ] && { echo "--- $f"; tail -n 8 "$f"; }; done
-	exit 1
-}
-ok() { CHECKS=$((CHECKS + 1)); [ -n "${VERBOSE:-}" ] && echo "ok: $*"; return 0; }
-elapsed() { awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f s", b - a }'; }
-URI=unix://$RUN/charon.vici
-sw() { local c=$1; shift; swanctl "$c" "$@" --uri "$URI"; }
-wait_for() { # FILE REGEX [N-th match] [seconds]
-	local n=${3:-1} t=${4:-10} i=0
-	until [ "$(grep -cE "$2" "$1" 2>/dev/null)" -ge "$n" ]; do
-		i=$((i + 1)); [ $i -gt $((t * 20)) ] && return 1; sleep 0.05
-	done
-}
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
-
-[ -x "$PEER" ] || fail "$PEER not built (make)"
-[ -x /usr/lib/ipsec/charon ] || fail "strongSwan charon not installed (make deps)"
+need_peer_and_charon
 command -v pki >/dev/null || fail "strongSwan pki not installed (make deps: strongswan-pki)"
 command -v charon-cmd >/dev/null || fail "charon-cmd not installed (make deps: charon-cmd)"
 [ "$(id -u)" = 0 ] || fail "needs root (network namespaces)"
@@ -95,44 +57,9 @@ cp "$P/ca.pem" "$P/inter.pem" "$RUN/x509ca/" && cp "$P/gw-b.pem" "$RUN/x509/" &&
 ok "certificates made with pki"
 
 # ---- nsA: the library, 10.99.0.1 <== veth ==> nsB: charon / charon-cmd, 10.99.0.2 ----------
-ip netns add "$NSA" && ip netns add "$NSB" || fail "netns"
-ip link add vA netns "$NSA" type veth peer name vB netns "$NSB" || fail "veth"
-ip -n "$NSA" addr add 10.99.0.1/24 dev vA && ip -n "$NSB" addr add 10.99.0.2/24 dev vB || fail "addresses"
-for ns in "$NSA" "$NSB"; do ip -n "$ns" link set lo up; done
-ip -n "$NSA" link set vA up && ip -n "$NSB" link set vB up || fail "links"
-ip -n "$NSB" addr add 10.2.0.1/32 dev lo || fail "protected address"
-
-sed "s#@RUN@#$RUN#g" "$D/strongswan-cert.conf.in" >"$RUN/strongswan.conf"
-cp "$D/swanctl-cert.conf" "$RUN/swanctl.conf"
-ip netns exec "$NSB" env STRONGSWAN_CONF="$RUN/strongswan.conf" \
-	sh -c 'mount -t tmpfs tmpfs /run && exec /usr/lib/ipsec/charon' </dev/null >"$RUN/charon.stdout" 2>&1 &
-CHARON=$!
-PIDS+=($CHARON)
-i=0
-until sw --stats >/dev/null 2>&1; do i=$((i + 1)); [ $i -gt 100 ] && fail "charon does not answer on vici"; sleep 0.05; done
-sw --load-all --file "$RUN/swanctl.conf" >"$RUN/load.out" 2>&1 || fail "swanctl --load-all: $(tail -1 "$RUN/load.out")"
-
-# LOG: lines "SPI_in SPI_out KEY_initiator KEY_responder" per CHILD SA from a chd = 4 log
-charon_keys() {
-	awk '
-	function hexline(s,   n, f, i, out) {
-		sub(/.*\[CHD\] +[0-9]+: /, "", s); n = split(s, f, " "); out = ""
-		for (i = 1; i <= n && i <= 16; i++) if (f[i] ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) out = out f[i]; else break
-		return out
-	}
-	/encryption (initiator|responder) key => / {
-		who = ($0 ~ /initiator key/) ? "i" : "r"
-		for (f = 1; f <= NF; f++) if ($f == "=>") need[who] = $(f + 1) * 2
-		k[who] = ""; cur = who; next
-	}
-	cur != "" && /\[CHD\] +[0-9]+: / {
-		k[cur] = k[cur] hexline($0); if (length(k[cur]) >= need[cur]) cur = ""; next
-	}
-	/established with SPIs/ {
-		match($0, /SPIs [0-9a-f]+_i [0-9a-f]+_o/); split(substr($0, RSTART + 5, RLENGTH - 5), s, " ")
-		sub(/_i/, "", s[1]); sub(/_o/, "", s[2]); print s[1], s[2], tolower(k["i"]), tolower(k["r"])
-	}' "$1"
-}
+make_namespaces
+start_charon "$D/strongswan-cert.conf.in" "$D/swanctl-cert.conf"
+load_swanctl
 
 # check_keys CHILD_UP-LINE LOG: the peer (always the initiator here) logged the same SPIs and keys
 check_keys() {
@@ -147,18 +74,9 @@ check_keys() {
 	ok "keys of CHILD SA $in/$out equal the peer's"
 }
 
-start_peer() { # NAME FD ARGS...: the library in nsA as responder
-	local name=$1 fd=$2
-	shift 2
-	mkfifo "$RUN/$name.ctl"
-	ip netns exec "$NSA" "$PEER" --local 10.99.0.1 --id gw-a.test --local-ts 10.1.0.0/24 \
-		--remote-ts 10.2.0.0/24 --auth pubkey --peer-auth pubkey --ca "$P/ca.pem" --frag-size 500 \
-		--ike aes256gcm16-prfsha256-x25519 --esp aes128gcm16 --esp aes256gcm16 -v "$@" \
-		<"$RUN/$name.ctl" >"$RUN/$name.out" 2>"$RUN/$name.err" &
-	PIDS+=($!)
-	eval "exec $fd>\"$RUN/$name.ctl\""
-	wait_for "$RUN/$name.out" '^READY' 1 5 || fail "$name did not start: $(cat "$RUN/$name.err")"
-}
+# start_peer (lib.sh) starts the library in nsA as responder with these
+PEER_ARGS=(--id gw-a.test --auth pubkey --peer-auth pubkey --ca "$P/ca.pem" --frag-size 500
+	--ike aes256gcm16-prfsha256-x25519 --esp aes128gcm16 --esp aes256gcm16 -v)
 
 # both directions fragmented, reassembled; the AUTH of each side verified with the right scheme
 check_frag_auth() { # NAME CHARON-LOG SCHEME-OF-PEER SCHEME-OF-LIBRARY

@@ -24,16 +24,9 @@
 #include "ike.h"
 #include "ike_msg.h"
 #include "ike_pki.h"
+#include "ike_testpair.h"
 
 enum { MAXQ = 512, MAXCH = 8, PKT = 2048 };
-
-struct pkt {
-	int to;
-	uint8_t data[PKT];
-	size_t len;
-	struct sockaddr_in src, dst;
-	uint8_t natt;
-};
 
 struct side {
 	int id;
@@ -51,8 +44,6 @@ struct side {
 };
 
 static const struct ike_ike_prop PROP = { IKE_ENCR_AES_GCM_16, 256, IKE_PRF_HMAC_SHA2_256, IKE_DH_X25519 };
-static struct pkt q[MAXQ];
-static int nq;
 static struct side A, B;
 static uint64_t now;
 
@@ -179,14 +170,7 @@ static int on_send(void *user, const struct ike_dgram *d)
 	s->sent_skf += d->len > 28 && d->data[16] == IKE_PT_SKF;
 	if (d->data[18] != IKE_SA_INIT && (int)d->len > s->max_len)
 		s->max_len = (int)d->len; /* IKE_SA_INIT is never fragmented */
-	assert_true(nq < MAXQ && d->len <= PKT);
-	struct pkt *p = &q[nq++];
-	p->to = !s->id;
-	memcpy(p->data, d->data, d->len);
-	p->len = d->len;
-	memcpy(&p->src, d->local, sizeof(p->src));
-	memcpy(&p->dst, d->remote, sizeof(p->dst));
-	p->natt = d->natt;
+	itp_queue(s->id, d);
 	return 0;
 }
 
@@ -278,40 +262,20 @@ static void mkside(struct side *s, int id, struct ike_creds *cfg_creds, uint16_t
 	assert_int_equal(ike_ctx_create(&cfg, &s->ctx), 0);
 }
 
-static void addr(struct sockaddr_in *a, const char *ip, uint16_t port)
+static void deliver(const struct itp_pkt *p)
 {
-	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	a->sin_port = htons(port);
-	inet_pton(AF_INET, ip, &a->sin_addr);
-}
-
-static void deliver(const struct pkt *p)
-{
-	struct side *s = p->to == 0 ? &A : &B;
-	struct ike_dgram d = { (const struct sockaddr *)&p->dst, (const struct sockaddr *)&p->src,
-			       p->data, p->len, p->natt };
-	ike_ctx_input(s->ctx, &d, now);
+	itp_deliver(p, now);
 }
 
 static int pump(int max)
 {
-	int n = 0;
-	while (nq && n < max) {
-		struct pkt p = q[0];
-		memmove(q, q + 1, sizeof(q[0]) * (size_t)--nq);
-		deliver(&p);
-		n++;
-	}
-	return n;
+	return itp_pump(max, now);
 }
 
 static void tick(uint64_t ms)
 {
 	now += ms;
-	ike_ctx_tick(A.ctx, now);
-	ike_ctx_tick(B.ctx, now);
-	pump(MAXQ);
+	itp_tick(now, MAXQ);
 }
 
 /* A initiates with prof; B answers as my_b expecting peer_b. */
@@ -321,8 +285,8 @@ static void start_with(struct ike_profile *p, const char *my_b, const char *peer
 	B.my_id = my_b;
 	B.peer_id = peer_b;
 	p->creds = A.creds;
-	addr(&l, "192.0.2.1", 500);
-	addr(&r, "192.0.2.2", 500);
+	itp_addr(&l, "192.0.2.1", 500);
+	itp_addr(&r, "192.0.2.2", 500);
 	assert_int_equal(ike_initiate(A.ctx, p, (struct sockaddr *)&l, (struct sockaddr *)&r, now, &A.spi), 0);
 }
 
@@ -345,11 +309,9 @@ static void check_pairs(void)
 
 static void done(void)
 {
-	ike_ctx_destroy(A.ctx);
-	ike_ctx_destroy(B.ctx);
+	itp_destroy();
 	ike_creds_unref(A.creds);
 	ike_creds_unref(B.creds);
-	nq = 0;
 }
 
 /* A (cert a, b, ... with chain) to B; both trust the root; B names its CA in CERTREQ. */
@@ -517,8 +479,8 @@ static void test_pubkey_vs_psk(void **st)
 	mkside(&A, 0, NULL, 0);
 	base_profile(&p, "a.test", "b.test");
 	struct sockaddr_in l, r;
-	addr(&l, "192.0.2.1", 500);
-	addr(&r, "192.0.2.2", 500);
+	itp_addr(&l, "192.0.2.1", 500);
+	itp_addr(&r, "192.0.2.2", 500);
 	assert_int_equal(ike_initiate(A.ctx, &p, (struct sockaddr *)&l, (struct sockaddr *)&r, now, NULL),
 			 -EINVAL); /* no credentials */
 	ike_ctx_destroy(A.ctx);
@@ -636,11 +598,11 @@ static void test_frag_basic(void **st)
 /* Hand the queued datagrams to B in the order idx (-1 ends); the rest are lost. */
 static void deliver_order(const int *idx)
 {
-	struct pkt *held = malloc(sizeof(q));
+	struct itp_pkt *held = malloc(sizeof(itp.q));
 	assert_non_null(held);
-	int n = nq;
-	memcpy(held, q, sizeof(q[0]) * (size_t)n);
-	nq = 0;
+	int n = itp.nq;
+	memcpy(held, itp.q, sizeof(itp.q[0]) * (size_t)n);
+	itp.nq = 0;
 	for (int i = 0; idx[i] >= 0; i++)
 		if (idx[i] < n)
 			deliver(&held[idx[i]]);
@@ -653,7 +615,7 @@ static void test_frag_lost_dup_reordered(void **st)
 	pair(ee_rsa, keys[K_RSA], NULL, ee_p256, keys[K_P256], 300);
 	start("a.test", "b.test", "b.test");
 	pump(2); /* IKE_SA_INIT both ways; A's IKE_AUTH fragments are queued */
-	int nf = nq;
+	int nf = itp.nq;
 	assert_true(nf >= 5);
 	assert_int_equal(A.sent_skf, nf);
 	/* reversed, fragment 2 lost, fragment 4 twice */
@@ -668,7 +630,7 @@ static void test_frag_lost_dup_reordered(void **st)
 	order[k] = -1;
 	deliver_order(order);
 	assert_int_equal(B.ike_up, 0);
-	assert_int_equal(nq, 0); /* nothing to answer yet */
+	assert_int_equal(itp.nq, 0); /* nothing to answer yet */
 	/* A retransmits every fragment; B completes with the missing one, drops the rest */
 	tick(500);
 	expect_up(IKE_AUTH_DIGITAL_SIG, IKE_AUTH_DIGITAL_SIG);
@@ -682,21 +644,21 @@ static void test_frag_response_retransmit(void **st)
 	pair(ee_rsa, keys[K_RSA], NULL, ee_p256, keys[K_P256], 300);
 	start("a.test", "b.test", "b.test");
 	pump(2);
-	int nf = nq;
+	int nf = itp.nq;
 	pump(nf); /* B gets the request, answers in fragments: lose them all */
 	assert_int_equal(B.ike_up, 1);
-	int resp = nq, sent = B.sent;
+	int resp = itp.nq, sent = B.sent;
 	assert_true(resp >= 2);
-	nq = 0;
+	itp.nq = 0;
 	/* A retransmits its nf fragments; only fragment 1 makes B resend its whole response */
 	now += 500;
 	ike_ctx_tick(A.ctx, now);
-	assert_int_equal(nq, nf);
+	assert_int_equal(itp.nq, nf);
 	pump(nf);
 	assert_int_equal(B.sent - sent, resp);
 	/* and the response, reordered, completes A */
 	int order[MAXQ], k = 0;
-	for (int i = nq - 1; i >= 0; i--)
+	for (int i = itp.nq - 1; i >= 0; i--)
 		order[k++] = i;
 	order[k] = -1;
 	deliver_order(order);
@@ -710,13 +672,13 @@ static void test_frag_forged_and_limits(void **st)
 	pair(ee_rsa, keys[K_RSA], NULL, ee_p256, keys[K_P256], 300);
 	start("a.test", "b.test", "b.test");
 	pump(2);
-	int nf = nq;
-	struct pkt f1 = q[0];
+	int nf = itp.nq;
+	struct itp_pkt f1 = itp.q[0];
 	/* a forged fragment 1 (flipped ICV bit) changes nothing; a total over frag_max is refused */
-	struct pkt bad = f1;
+	struct itp_pkt bad = f1;
 	bad.data[bad.len - 1] ^= 1;
 	deliver(&bad);
-	struct pkt big = f1;
+	struct itp_pkt big = f1;
 	ike_put16(big.data + IKE_HDR_LEN + 6, 1000); /* Total Fragments: 1000 */
 	deliver(&big);
 	assert_int_equal(ike_ctx_next_timer(B.ctx), now + 30000); /* only the half-open timer */
@@ -745,8 +707,8 @@ static void test_frag_off_and_psk(void **st)
 	p.psk_len = 8;
 	memcpy(p.psk, "12345678", 8);
 	struct sockaddr_in l, r;
-	addr(&l, "192.0.2.1", 500);
-	addr(&r, "192.0.2.2", 500);
+	itp_addr(&l, "192.0.2.1", 500);
+	itp_addr(&r, "192.0.2.2", 500);
 	B.psk = "12345678";
 	B.my_id = "b.test";
 	assert_int_equal(ike_initiate(A.ctx, &p, (struct sockaddr *)&l, (struct sockaddr *)&r, now, &A.spi), 0);
@@ -801,5 +763,6 @@ int main(void)
 		cmocka_unit_test(test_frag_forged_and_limits),
 		cmocka_unit_test(test_frag_off_and_psk),
 	};
+	itp_init(&A.ctx, &B.ctx, MAXQ, PKT);
 	return cmocka_run_group_tests(tests, make_pki, free_pki);
 }

@@ -16,16 +16,9 @@
 #include <string.h>
 
 #include "ike.h"
+#include "ike_testpair.h"
 
 enum { MAXQ = 64, MAXCH = 8 };
-
-struct pkt {
-	int to;
-	uint8_t data[4096];
-	size_t len;
-	struct sockaddr_in src, dst;
-	uint8_t natt;
-};
 
 struct side {
 	int id;
@@ -49,8 +42,6 @@ struct side {
 	uint16_t src_port;        /* rewrite the source port of what we send (a NAT rebinding) */
 };
 
-static struct pkt q[MAXQ];
-static int nq;
 static struct side A, B;
 static uint64_t now;
 
@@ -60,16 +51,9 @@ static int on_send(void *user, const struct ike_dgram *d)
 	s->sent++;
 	if (s->drop_all)
 		return 0;
-	assert_true(nq < MAXQ && d->len <= sizeof(q[0].data));
-	struct pkt *p = &q[nq++];
-	p->to = !s->id;
-	memcpy(p->data, d->data, d->len);
-	p->len = d->len;
-	memcpy(&p->src, d->local, sizeof(p->src));
-	memcpy(&p->dst, d->remote, sizeof(p->dst));
+	struct itp_pkt *p = itp_queue(s->id, d);
 	if (s->src_port)
 		p->src.sin_port = htons(s->src_port);
-	p->natt = d->natt;
 	return 0;
 }
 
@@ -242,34 +226,15 @@ static void mk(int v6_callback)
 	}
 }
 
-static void addr(struct sockaddr_in *a, const char *ip, uint16_t port)
-{
-	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	a->sin_port = htons(port);
-	inet_pton(AF_INET, ip, &a->sin_addr);
-}
-
 static int pump(int max)
 {
-	int n = 0;
-	while (nq && n < max) {
-		struct pkt p = q[0];
-		memmove(q, q + 1, sizeof(q[0]) * (size_t)--nq);
-		struct side *s = p.to == 0 ? &A : &B;
-		struct ike_dgram d = { (struct sockaddr *)&p.dst, (struct sockaddr *)&p.src, p.data, p.len, p.natt };
-		ike_ctx_input(s->ctx, &d, now);
-		n++;
-	}
-	return n;
+	return itp_pump(max, now);
 }
 
 static void tick(uint64_t ms)
 {
 	now += ms;
-	ike_ctx_tick(A.ctx, now);
-	ike_ctx_tick(B.ctx, now);
-	pump(1000);
+	itp_tick(now, 1000);
 }
 
 /* A initiates to B; want: 1 IPv4 VIP, 2 IPv6 VIP, 3 both, 0 none. */
@@ -287,17 +252,10 @@ static void start(unsigned want, const char *expect_peer)
 	p.want_vip = (uint8_t)(want & 1);
 	p.want_vip6 = (uint8_t)(want >> 1 & 1);
 	p.user = &A.profile_user;
-	addr(&l, "192.0.2.1", 500);
-	addr(&r, "192.0.2.2", 500);
+	itp_addr(&l, "192.0.2.1", 500);
+	itp_addr(&r, "192.0.2.2", 500);
 	assert_int_equal(ike_initiate(A.ctx, &p, (struct sockaddr *)&l, (struct sockaddr *)&r, now, &A.spi), 0);
 	pump(100);
-}
-
-static void done(void)
-{
-	ike_ctx_destroy(A.ctx);
-	ike_ctx_destroy(B.ctx);
-	nq = 0;
 }
 
 static void test_peer_moved(void **st)
@@ -314,15 +272,15 @@ static void test_peer_moved(void **st)
 	assert_int_equal(B.moved, 1);
 	assert_int_equal(B.moved_spi, B.spi);
 	assert_int_equal(ntohs(B.moved_to.sin_port), 6000);
-	assert_int_equal(nq, 1);
-	assert_int_equal(ntohs(q[0].dst.sin_port), 6000); /* the answer goes to the new mapping */
+	assert_int_equal(itp.nq, 1);
+	assert_int_equal(ntohs(itp.q[0].dst.sin_port), 6000); /* the answer goes to the new mapping */
 	pump(10);
 	assert_int_equal(A.dpd_alive, 1);
 	/* a forged copy from elsewhere (integrity fails) moves nothing */
 	A.src_port = 7000;
 	assert_int_equal(ike_sa_dpd(A.ctx, A.spi, now), 0);
-	assert_int_equal(nq, 1);
-	q[0].data[q[0].len - 1] ^= 1;
+	assert_int_equal(itp.nq, 1);
+	itp.q[0].data[itp.q[0].len - 1] ^= 1;
 	pump(10);
 	assert_int_equal(B.moved, 1);
 	/* its retransmission (intact) is authenticated, moves B and is answered from the cache */
@@ -338,7 +296,7 @@ static void test_peer_moved(void **st)
 	assert_int_equal(A.moved_spi, A.spi);
 	assert_int_equal(ntohs(A.moved_to.sin_port), 4600);
 	assert_int_equal(ike_sa_dpd(A.ctx, A.spi, now), 0);
-	assert_int_equal(ntohs(q[0].dst.sin_port), 4600);
+	assert_int_equal(ntohs(itp.q[0].dst.sin_port), 4600);
 	pump(10);
 	assert_int_equal(A.moved, 1);
 	/* the CHILD SAs reported afterwards carry the new addresses */
@@ -346,7 +304,7 @@ static void test_peer_moved(void **st)
 	assert_int_equal(ike_sa_rekey_child(A.ctx, A.ch[0].spi_in, now), 0);
 	pump(10);
 	assert_int_equal(ntohs(((struct sockaddr_in *)&B.ch[B.n_ch - 1].remote)->sin_port), 7000);
-	done();
+	itp_destroy();
 }
 
 static void test_dpd_result(void **st)
@@ -370,7 +328,7 @@ static void test_dpd_result(void **st)
 	assert_int_equal(A.dpd_dead, 1);
 	assert_int_equal(A.ike_down, 1);
 	assert_int_equal(A.down_reason, IKE_DOWN_TIMEOUT);
-	done();
+	itp_destroy();
 }
 
 static void test_drop(void **st)
@@ -382,7 +340,7 @@ static void test_drop(void **st)
 	int sent = A.sent;
 	/* dropped with a DPD outstanding: nothing more goes out, not even a retransmission */
 	assert_int_equal(ike_sa_dpd(A.ctx, A.spi, now), 0);
-	nq = 0;
+	itp.nq = 0;
 	assert_int_equal(ike_sa_drop(A.ctx, A.spi), 0);
 	assert_int_equal(A.child_down, 1);
 	assert_int_equal(A.child_down_reason, IKE_DOWN_TIMEOUT);
@@ -402,7 +360,7 @@ static void test_drop(void **st)
 	assert_int_equal(B.vip_leases, 0);
 	assert_int_equal(B.sent, sent);
 	assert_int_equal(ike_ctx_sa_count(B.ctx), 0);
-	done();
+	itp_destroy();
 }
 
 static void test_drop_half_open(void **st)
@@ -415,14 +373,14 @@ static void test_drop_half_open(void **st)
 	ike_ts_prefix("10.1.0.0/24", &p.local_ts[0]);
 	ike_ts_prefix("10.2.0.0/24", &p.remote_ts[0]);
 	p.n_local_ts = p.n_remote_ts = 1;
-	addr(&l, "192.0.2.1", 500);
-	addr(&r, "192.0.2.2", 500);
+	itp_addr(&l, "192.0.2.1", 500);
+	itp_addr(&r, "192.0.2.2", 500);
 	assert_int_equal(ike_initiate(A.ctx, &p, (struct sockaddr *)&l, (struct sockaddr *)&r, now, &A.spi), 0);
 	assert_int_equal(ike_sa_drop(A.ctx, A.spi), 0);
 	assert_int_equal(A.ike_down, 1); /* initiated by us: reported */
 	pump(1);                          /* B answers IKE_SA_INIT: A no longer knows the SA */
 	assert_int_equal(ike_ctx_sa_count(B.ctx), 1);
-	done();
+	itp_destroy();
 }
 
 static void test_auth_failed(void **st)
@@ -441,14 +399,14 @@ static void test_auth_failed(void **st)
 	assert_ptr_equal(A.auth_user, &A.profile_user);
 	assert_int_equal(A.ike_down, 1);
 	assert_int_equal(ike_ctx_sa_count(A.ctx) + ike_ctx_sa_count(B.ctx), 0);
-	done();
+	itp_destroy();
 	/* the responder is not who the initiator expected */
 	mk(0);
 	start(0, "c.test");
 	assert_int_equal(A.auth_failed, 1);
 	assert_int_equal(A.auth_why, IKE_AUTHF_IDENTITY);
 	assert_int_equal(B.auth_failed, 0);
-	done();
+	itp_destroy();
 	/* a chosen profile that cannot be used */
 	mk(0);
 	B.bad_profile = 1;
@@ -456,12 +414,12 @@ static void test_auth_failed(void **st)
 	assert_int_equal(B.auth_failed, 1);
 	assert_int_equal(B.auth_why, IKE_AUTHF_LOCAL);
 	assert_ptr_equal(B.auth_user, &B.profile_user);
-	done();
+	itp_destroy();
 	/* success and other failures report nothing */
 	mk(0);
 	start(0, "b.test");
 	assert_int_equal(A.auth_failed + B.auth_failed, 0);
-	done();
+	itp_destroy();
 }
 
 static const struct ike_ts *find_ts(const struct ike_ts *ts, int n, uint8_t type)
@@ -510,7 +468,7 @@ static void test_vip6(void **st)
 	assert_int_equal(ike_sa_delete(A.ctx, A.spi, now), 0);
 	pump(10);
 	assert_int_equal(B.vip_leases, 0);
-	done();
+	itp_destroy();
 	/* IPv6 only */
 	mk(1);
 	start(2, "b.test");
@@ -520,7 +478,7 @@ static void test_vip6(void **st)
 	assert_int_equal(B.ch[0].n_remote_ts, 1);
 	assert_int_equal(B.ch[0].remote_ts[0].type, IKE_TS_IPV6);
 	assert_memory_equal(B.ch[0].remote_ts[0].start, v6, 16);
-	done();
+	itp_destroy();
 	/* a responder with only the IPv4 lease callback ignores the IPv6 request (as before) */
 	mk(0);
 	start(3, "b.test");
@@ -528,7 +486,7 @@ static void test_vip6(void **st)
 	assert_int_equal(A.ch[0].vip.has_addr6, 0);
 	assert_int_equal(A.ch[0].vip.no_addr4, 0);
 	assert_int_equal(B.vip_leases, 1);
-	done();
+	itp_destroy();
 }
 
 int main(void)
@@ -541,5 +499,6 @@ int main(void)
 		cmocka_unit_test(test_auth_failed),
 		cmocka_unit_test(test_vip6),
 	};
+	itp_init(&A.ctx, &B.ctx, MAXQ, ITP_PKT);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <limits.h>
 #include <malloc.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <valgrind/valgrind.h>
 
 #include "ike.h"
+#include "ike_testpair.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define ASAN 1
@@ -25,15 +27,7 @@
 #define ASAN 0
 #endif
 
-enum { MAXQ = 8, N_FULL = 20000 };
-
-struct pkt {
-	int to;
-	uint8_t data[1536];
-	size_t len;
-	struct sockaddr_in src, dst;
-	uint8_t natt;
-};
+enum { MAXQ = 8, PKT = 1536, N_FULL = 20000 };
 
 struct side {
 	int id;
@@ -41,22 +35,13 @@ struct side {
 	unsigned ike_up, child_up, child_down, ike_down;
 };
 
-static struct pkt q[MAXQ];
-static int nq;
 static struct side A, B;
 static uint64_t *spis;
 
 static int on_send(void *user, const struct ike_dgram *d)
 {
 	struct side *s = user;
-	assert_true(nq < MAXQ && d->len <= sizeof(q[0].data));
-	struct pkt *p = &q[nq++];
-	p->to = !s->id;
-	memcpy(p->data, d->data, d->len);
-	p->len = d->len;
-	memcpy(&p->src, d->local, sizeof(p->src));
-	memcpy(&p->dst, d->remote, sizeof(p->dst));
-	p->natt = d->natt;
+	itp_queue(s->id, d);
 	return 0;
 }
 
@@ -125,13 +110,7 @@ static void mkside(struct side *s, int id)
 
 static void pump(uint64_t now)
 {
-	while (nq) {
-		struct pkt p = q[0];
-		memmove(q, q + 1, sizeof(q[0]) * (size_t)--nq);
-		struct side *s = p.to == 0 ? &A : &B;
-		struct ike_dgram d = { (struct sockaddr *)&p.dst, (struct sockaddr *)&p.src, p.data, p.len, p.natt };
-		ike_ctx_input(s->ctx, &d, now);
-	}
+	itp_pump(INT_MAX, now);
 }
 
 static size_t heap(void)
@@ -200,7 +179,7 @@ static void test_20000_tunnels(void **st)
 	}
 	ike_ctx_destroy(B.ctx);
 	free(spis);
-	nq = 0;
+	itp.nq = 0;
 }
 
 int main(void)
@@ -208,5 +187,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_20000_tunnels),
 	};
+	itp_init(&A.ctx, &B.ctx, MAXQ, PKT);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

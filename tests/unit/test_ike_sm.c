@@ -15,16 +15,9 @@
 #include <string.h>
 
 #include "ike.h"
+#include "ike_testpair.h"
 
 enum { MAXQ = 64, MAXCH = 16 };
-
-struct pkt {
-	int to;
-	uint8_t data[4096];
-	size_t len;
-	struct sockaddr_in src, dst;
-	uint8_t natt;
-};
 
 struct child {
 	struct ike_child_info ci;
@@ -45,8 +38,6 @@ struct side {
 	int vip_leases;
 };
 
-static struct pkt q[MAXQ];
-static int nq;
 static struct side A, B;
 static uint64_t now;
 
@@ -61,14 +52,7 @@ static int on_send(void *user, const struct ike_dgram *d)
 		s->drop_next--;
 		return 0;
 	}
-	assert_true(nq < MAXQ && d->len <= sizeof(q[0].data));
-	struct pkt *p = &q[nq++];
-	p->to = s->id == 0 ? 1 : 0;
-	memcpy(p->data, d->data, d->len);
-	p->len = d->len;
-	memcpy(&p->src, d->local, sizeof(p->src));
-	memcpy(&p->dst, d->remote, sizeof(p->dst));
-	p->natt = d->natt;
+	itp_queue(s->id, d);
 	return 0;
 }
 
@@ -186,35 +170,15 @@ static void mkctx(struct side *s, int id, uint32_t cookie_threshold, int fake_na
 	assert_int_equal(ike_ctx_create(&cfg, &s->ctx), 0);
 }
 
-static void addr(struct sockaddr_in *a, const char *ip, uint16_t port)
-{
-	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	a->sin_port = htons(port);
-	inet_pton(AF_INET, ip, &a->sin_addr);
-}
-
-/* Deliver queued datagrams (including the answers they cause) up to max. */
 static int pump(int max)
 {
-	int n = 0;
-	while (nq && n < max) {
-		struct pkt p = q[0];
-		memmove(q, q + 1, sizeof(q[0]) * (size_t)--nq);
-		struct side *s = p.to == 0 ? &A : &B;
-		struct ike_dgram d = { (struct sockaddr *)&p.dst, (struct sockaddr *)&p.src, p.data, p.len, p.natt };
-		ike_ctx_input(s->ctx, &d, now);
-		n++;
-	}
-	return n;
+	return itp_pump(max, now);
 }
 
 static void tick(uint64_t ms)
 {
 	now += ms;
-	ike_ctx_tick(A.ctx, now);
-	ike_ctx_tick(B.ctx, now);
-	pump(1000);
+	itp_tick(now, 1000);
 }
 
 static void start(const uint16_t *ga, uint16_t bits, uint16_t prf, int want_vip)
@@ -227,8 +191,8 @@ static void start(const uint16_t *ga, uint16_t bits, uint16_t prf, int want_vip)
 	ike_ts_prefix("10.2.0.0/24", &p.remote_ts[0]);
 	p.n_remote_ts = 1;
 	p.want_vip = (uint8_t)want_vip;
-	addr(&l, "192.0.2.1", 500);
-	addr(&r, "192.0.2.2", 500);
+	itp_addr(&l, "192.0.2.1", 500);
+	itp_addr(&r, "192.0.2.2", 500);
 	assert_int_equal(ike_initiate(A.ctx, &p, (struct sockaddr *)&l, (struct sockaddr *)&r, now, &A.spi), 0);
 }
 
@@ -253,13 +217,6 @@ static void check_pairs(int expect)
 	}
 }
 
-static void teardown_all(void)
-{
-	ike_ctx_destroy(A.ctx);
-	ike_ctx_destroy(B.ctx);
-	nq = 0;
-}
-
 static const uint16_t G19[3] = { IKE_DH_ECP256 }, G20[3] = { IKE_DH_ECP384 }, G31[3] = { IKE_DH_X25519 };
 
 static void basic(const uint16_t *g, uint16_t bits, uint16_t prf)
@@ -280,7 +237,7 @@ static void basic(const uint16_t *g, uint16_t bits, uint16_t prf)
 	assert_int_equal(B.ch[0].ci.n_remote_ts, 1);
 	assert_int_equal(B.ch[0].ci.remote_ts[0].end[2], 0);
 	assert_int_equal(B.ch[0].ci.remote_ts[0].end[3], 255);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_group19(void **st) { (void)st; basic(G19, 128, IKE_PRF_HMAC_SHA2_256); }
@@ -315,7 +272,7 @@ static void test_child_rekey(void **st)
 	assert_int_equal(B.ch[0].ci.rekeys_spi_in, old);
 	assert_int_equal(A.child_up, 3);
 	assert_int_equal(A.child_down, 2);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_child_rekey_collision(void **st)
@@ -330,7 +287,7 @@ static void test_child_rekey_collision(void **st)
 	assert_int_equal(A.child_up, 3);
 	assert_int_equal(A.child_down, 2);
 	assert_int_equal(B.child_down, 2);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_ike_rekey(void **st)
@@ -358,7 +315,7 @@ static void test_ike_rekey(void **st)
 	pump(100);
 	check_pairs(1);
 	assert_int_equal(A.ch[0].ci.ike_spi, A.spi);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_delete_and_dpd(void **st)
@@ -378,7 +335,7 @@ static void test_delete_and_dpd(void **st)
 	assert_int_equal(B.last_down_reason, IKE_DOWN_DELETED_BY_PEER);
 	assert_int_equal(ike_ctx_sa_count(A.ctx), 0);
 	assert_int_equal(ike_ctx_sa_count(B.ctx), 0);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_delete_with_children(void **st)
@@ -391,7 +348,7 @@ static void test_delete_with_children(void **st)
 	assert_int_equal(A.child_down, 1);
 	assert_int_equal(B.child_down, 1);
 	assert_int_equal(ike_ctx_sa_count(A.ctx) + ike_ctx_sa_count(B.ctx), 0);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_retransmit(void **st)
@@ -424,7 +381,7 @@ static void test_retransmit(void **st)
 	assert_int_equal(A.ike_down, 1);
 	assert_int_equal(A.last_down_reason, IKE_DOWN_TIMEOUT);
 	assert_int_equal(A.n_ch, 0);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_invalid_ke(void **st)
@@ -438,7 +395,7 @@ static void test_invalid_ke(void **st)
 	assert_int_equal(A.sent_init, 2);
 	assert_int_equal(A.ike_up, 1);
 	check_pairs(1);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_cookie(void **st)
@@ -455,7 +412,7 @@ static void test_cookie(void **st)
 	assert_int_equal(A.ike_up, 2);
 	assert_int_equal(ike_sa_established(A.ctx, first), 1);
 	check_pairs(2);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_nat_and_vip(void **st)
@@ -482,7 +439,7 @@ static void test_nat_and_vip(void **st)
 	assert_int_equal(ike_sa_delete(A.ctx, A.spi, now), 0);
 	pump(100);
 	assert_int_equal(B.vip_leases, 1000); /* released */
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_wrong_psk(void **st)
@@ -498,7 +455,7 @@ static void test_wrong_psk(void **st)
 	assert_int_equal(A.last_down_reason, IKE_DOWN_AUTH_FAILED);
 	assert_int_equal(B.ike_up, 0);
 	assert_int_equal(ike_ctx_sa_count(A.ctx) + ike_ctx_sa_count(B.ctx), 0);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_no_proposal(void **st)
@@ -511,7 +468,7 @@ static void test_no_proposal(void **st)
 	assert_int_equal(A.ike_down, 1);
 	assert_int_equal(A.last_down_reason, IKE_DOWN_NEGOTIATION);
 	assert_int_equal(ike_ctx_sa_count(B.ctx), 0);
-	teardown_all();
+	itp_destroy();
 }
 
 static void test_timed_rekey(void **st)
@@ -528,8 +485,8 @@ static void test_timed_rekey(void **st)
 	p.child_rekey_s = 60;
 	p.ike_rekey_s = 100;
 	p.dpd_s = 30;
-	addr(&l, "192.0.2.1", 500);
-	addr(&r, "192.0.2.2", 500);
+	itp_addr(&l, "192.0.2.1", 500);
+	itp_addr(&r, "192.0.2.2", 500);
 	assert_int_equal(ike_initiate(A.ctx, &p, (struct sockaddr *)&l, (struct sockaddr *)&r, now, &A.spi), 0);
 	pump(100);
 	for (int i = 0; i < 12; i++)
@@ -537,7 +494,7 @@ static void test_timed_rekey(void **st)
 	assert_true(A.child_up >= 2);
 	assert_int_equal(A.ike_up, 2);
 	check_pairs(1);
-	teardown_all();
+	itp_destroy();
 }
 
 int main(void)
@@ -559,5 +516,6 @@ int main(void)
 		cmocka_unit_test(test_no_proposal),
 		cmocka_unit_test(test_timed_rekey),
 	};
+	itp_init(&A.ctx, &B.ctx, MAXQ, ITP_PKT);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
