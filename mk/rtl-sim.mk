@@ -2,7 +2,8 @@
 # against the C kernels (make cosim) and the line-rate measurement (make linerate).
 #
 # Two Verilator builds of vrfsec_pipeline link into one program: Vpipe128 (DATA_WIDTH=128 LANES=1)
-# and Vpipe512 (DATA_WIDTH=512 LANES=4), both with KEY_SLOTS=VRFSEC_MAX_SA. They are built when
+# and Vpipe512 (DATA_WIDTH=512 LANES=4), both with KEY_SLOTS=VRFSEC_MAX_SA (RTLSIM_WIDTHS=128 builds
+# and links only the first, to iterate faster; the cosim then runs that one). They are built when
 # RTL_ENGINE=1, the top exists and Verilator is installed, and not under SAN=1 (the build-san tree
 # runs without the rtl engine: ASan/UBSan on Verilated C++ slows it tenfold and finds nothing in
 # our C). RTL_SIM_TOP selects another top file (a stub while the RTL is written).
@@ -14,46 +15,58 @@
 
 RTL_ENGINE ?= 0
 RTL_SIM_TOP ?= hw/rtl/vrfsec_pipeline.v
+RTLSIM_WIDTHS ?= 128 512
 # another top builds elsewhere, so that switching back to hw/rtl cannot reuse its models
 RTLSIM := $(BUILD)/rtl/sim$(if $(filter-out hw/rtl/vrfsec_pipeline.v,$(RTL_SIM_TOP)),-alt)
 RTLSIM_VROOT := $(shell verilator --getenv VERILATOR_ROOT 2>/dev/null)
 RTLSIM_ON := $(if $(and $(filter 1,$(RTL_ENGINE)),$(filter-out 1,$(SAN)),$(wildcard $(RTL_SIM_TOP)),$(RTLSIM_VROOT)),1)
 RTLSIM_VSRC := $(wildcard hw/rtl/*.v hw/rtl/*.vh hw/rtl/gen/*.vh) $(RTL_SIM_TOP)
+RTLSIM_W := $(sort $(filter 128 512,$(RTLSIM_WIDTHS)))
 # verilator flags of the simulation builds; warnings are `make rtl-lint`'s business
 RTLSIM_VFLAGS := --cc -O3 --trace-fst -Wno-fatal -Wno-lint -Wno-style --x-assign fast \
 	--x-initial fast -y hw/rtl -Ihw/rtl -Ihw/rtl/gen --top-module vrfsec_pipeline
 RTLSIM_DEFS := -DVM_COVERAGE=0 -DVM_SC=0 -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_TRACE_VCD=0
 RTLSIM_CXXFLAGS := -std=gnu++17 -O2 -g -faligned-new -Wall -Wextra -Werror -Wno-unused-parameter \
-	-D_Static_assert=static_assert \
+	-D_Static_assert=static_assert $(foreach w,$(RTLSIM_W),-DRTLSIM_W$(w)) \
 	$(RTLSIM_DEFS) -I$(RTLSIM_VROOT)/include -I$(RTLSIM_VROOT)/include/vltstd \
-	-I$(RTLSIM)/pipe128 -I$(RTLSIM)/pipe512 -Isim/rtl -Ihw/hls
+	$(foreach w,$(RTLSIM_W),-I$(RTLSIM)/pipe$(w)) -Isim/rtl -Ihw/hls
 RTLSIM_VL_OBJ := $(addprefix $(RTLSIM)/vl/,verilated.o verilated_threads.o verilated_fst_c.o)
-RTLSIM_MODEL_LIBS := $(RTLSIM)/pipe128/Vpipe128__ALL.a $(RTLSIM)/pipe512/Vpipe512__ALL.a
+RTLSIM_MODEL_LIBS := $(foreach w,$(RTLSIM_W),$(RTLSIM)/pipe$(w)/Vpipe$(w)__ALL.a)
 # what a program links to have the rtl engine and the model API
 RTLSIM_OBJ := $(BUILD)/obj/sim/rtl/engine_rtl.o $(BUILD)/obj/sim/rtl/rtl_meta.o \
 	$(RTLSIM)/rtl_model.o $(RTLSIM_MODEL_LIBS) $(RTLSIM_VL_OBJ)
 RTLSIM_LDLIBS := -lstdc++ -lz -lpthread -latomic -lm
 
-# $(1): 128 or 512, $(2): lanes
+# $(1): 128 or 512, $(2): lanes. A model depends on the files Verilator read for it (its
+# __ver.d, turned into pipeN.dep), so that edits to modules outside the pipeline (vrfsec_top and
+# the register block) do not re-Verilate it; every hw/rtl source until it has been built once.
 define rtlsim_model
-$(RTLSIM)/pipe$(1)/Vpipe$(1)__ALL.a: $(RTLSIM_VSRC) mk/rtl-sim.mk
+$(RTLSIM)/pipe$(1)/Vpipe$(1)__ALL.a: $(if $(wildcard $(RTLSIM)/pipe$(1).dep),,$(RTLSIM_VSRC)) \
+		$(RTL_SIM_TOP) mk/rtl-sim.mk
 	@mkdir -p $(RTLSIM)/pipe$(1)
 	verilator $(RTLSIM_VFLAGS) --prefix Vpipe$(1) -GDATA_WIDTH=$(1) -GLANES=$(2) \
 		-GKEY_SLOTS=131072 --Mdir $(RTLSIM)/pipe$(1) $(RTL_SIM_TOP) \
 		> $(RTLSIM)/pipe$(1).verilate.log 2>&1 || { cat $(RTLSIM)/pipe$(1).verilate.log; exit 1; }
+	@sed -n 's/^[^:]*: *//p' $(RTLSIM)/pipe$(1)/Vpipe$(1)__ver.d | tr ' ' '\n' | \
+		grep -v -e '^$$$$' -e '^/' | sort -u > $(RTLSIM)/pipe$(1).dep.tmp && \
+		{ printf '%s: %s\n' '$$@' "$$$$(tr '\n' ' ' < $(RTLSIM)/pipe$(1).dep.tmp)"; \
+		  sed 's/$$$$/:/' $(RTLSIM)/pipe$(1).dep.tmp; } > $(RTLSIM)/pipe$(1).dep && \
+		rm -f $(RTLSIM)/pipe$(1).dep.tmp
 	+$(MAKE) --no-print-directory -C $(RTLSIM)/pipe$(1) -f Vpipe$(1).mk Vpipe$(1)__ALL.a \
 		VM_PARALLEL_BUILDS=1 OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2 OPT= \
 		> $(RTLSIM)/pipe$(1).cxx.log 2>&1 || { tail -n 40 $(RTLSIM)/pipe$(1).cxx.log; exit 1; }
 endef
 $(eval $(call rtlsim_model,128,1))
 $(eval $(call rtlsim_model,512,4))
+-include $(wildcard $(RTLSIM)/pipe128.dep $(RTLSIM)/pipe512.dep)
 
 $(RTLSIM)/vl/%.o: $(RTLSIM_VROOT)/include/%.cpp
 	@mkdir -p $(dir $@)
 	g++ -std=gnu++17 -O2 -faligned-new -w $(RTLSIM_DEFS) -I$(RTLSIM_VROOT)/include \
 		-I$(RTLSIM_VROOT)/include/vltstd -c $< -o $@
 
-$(RTLSIM)/rtl_model.o: sim/rtl/rtl_model.cpp sim/rtl/rtl_model.h $(RTLSIM_MODEL_LIBS)
+$(RTLSIM)/rtl_model.o: sim/rtl/rtl_model.cpp sim/rtl/rtl_model.h $(RTLSIM_MODEL_LIBS) \
+		$(BUILD)/rtl/engine-cfg.a
 	@mkdir -p $(dir $@)
 	g++ $(RTLSIM_CXXFLAGS) -c $< -o $@
 
@@ -73,7 +86,7 @@ LINERATE_CLOCK_MHZ ?= 322.265625
 # that is remade when the configuration changes (an archive, because the link takes every
 # prerequisite)
 RTLSIM_CFG := $(BUILD)/rtl/engine-cfg
-RTLSIM_CFG_NOW := rtl=$(RTLSIM_ON) top=$(RTL_SIM_TOP)
+RTLSIM_CFG_NOW := rtl=$(RTLSIM_ON) top=$(RTL_SIM_TOP) widths=$(RTLSIM_W)
 ifneq ($(MAKECMDGOALS),clean)
 $(shell mkdir -p $(BUILD)/rtl; [ "$$(cat $(RTLSIM_CFG).txt 2>/dev/null)" = "$(RTLSIM_CFG_NOW)" ] && \
 	[ -f $(RTLSIM_CFG).a ] || { echo "$(RTLSIM_CFG_NOW)" > $(RTLSIM_CFG).txt; \

@@ -13,8 +13,16 @@
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
+// the parameter sets built into this program (mk/rtl-sim.mk RTLSIM_WIDTHS)
+#if !defined(RTLSIM_W128) && !defined(RTLSIM_W512)
+#error "no Verilated model: define RTLSIM_W128 and/or RTLSIM_W512"
+#endif
+#ifdef RTLSIM_W128
 #include "Vpipe128.h"
+#endif
+#ifdef RTLSIM_W512
 #include "Vpipe512.h"
+#endif
 
 #include "rtl_model.h"
 
@@ -353,6 +361,7 @@ static void cycle(rtl_model *m)
 	Pins *p = m->p;
 	unsigned bytes = p->width() / 8;
 	int s_valid = !m->in.empty() && !m->key_busy;
+	int key_taken;
 
 	// inputs of this cycle
 	if (s_valid) {
@@ -387,15 +396,19 @@ static void cycle(rtl_model *m)
 		take_beat(m);
 	if (p->x_fire())
 		take_record(m);
-	if (m->key_busy && p->key_fire()) {
-		m->key_busy = 0;
-		p->set_key(0, 0, (const uint8_t *)"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
-				    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 0);
-	}
+	// key_valid && key_ready before the edge: the pipeline takes the key at this edge, so
+	// key_valid stays up through it and drops only afterwards (dropping it before the edge, as
+	// for a combinational handshake, would install nothing)
+	key_taken = m->key_busy && p->key_fire();
 	serve_memory(m);
 	p->set_clk(1);
 	p->eval(2 * m->cyc + 1);
 	m->cyc++;
+	if (key_taken) {
+		m->key_busy = 0;
+		p->set_key(0, 0, (const uint8_t *)"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+				    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 0);
+	}
 	// read data due in the next cycle
 	for (int k = 0; k < 2; k++) {
 		MemPort &mp = m->port[k];
@@ -411,14 +424,28 @@ static void cycle(rtl_model *m)
 
 extern "C" {
 
+static const unsigned pset_w[] = {
+#ifdef RTLSIM_W128
+	128u,
+#endif
+#ifdef RTLSIM_W512
+	512u,
+#endif
+};
+
+unsigned rtl_n_psets(void)
+{
+	return (unsigned)(sizeof(pset_w) / sizeof(pset_w[0]));
+}
+
 unsigned rtl_pset_width(unsigned i)
 {
-	return i == 0 ? 128u : 512u;
+	return i < rtl_n_psets() ? pset_w[i] : 0u;
 }
 
 unsigned rtl_pset_lanes(unsigned i)
 {
-	return i == 0 ? 1u : 4u;
+	return rtl_pset_width(i) == 512u ? 4u : 1u;
 }
 
 struct rtl_model *rtl_model_create(unsigned data_width, struct vrfsec_tables *t,
@@ -427,10 +454,16 @@ struct rtl_model *rtl_model_create(unsigned data_width, struct vrfsec_tables *t,
 	rtl_model *m;
 	Pins *p;
 
-	if (data_width == 128)
+	if (false)
+		return nullptr;
+#ifdef RTLSIM_W128
+	else if (data_width == 128)
 		p = new PinsT<Vpipe128, 128, 1>(trace_fst != nullptr);
+#endif
+#ifdef RTLSIM_W512
 	else if (data_width == 512)
 		p = new PinsT<Vpipe512, 512, 4>(trace_fst != nullptr);
+#endif
 	else
 		return nullptr;
 	if (trace_fst) {

@@ -57,8 +57,10 @@ struct rtl_errors {
 	uint64_t stray_frame;   /* m_ beats not followed by their exit record */
 };
 
-/* Parameter sets built into this program; rtl_model_create takes the data width. */
-#define RTL_N_PSETS 2u
+/* Parameter sets built into this program (both unless mk/rtl-sim.mk RTLSIM_WIDTHS says
+ * otherwise); rtl_model_create takes the data width. */
+#define RTL_N_PSETS rtl_n_psets()
+unsigned rtl_n_psets(void);
 unsigned rtl_pset_width(unsigned i);
 unsigned rtl_pset_lanes(unsigned i);
 
