@@ -492,20 +492,4 @@ static void cyc_add(struct cyc_stat *c, uint64_t v)
 	c->n++;
 }
 
-template <class V>
-static void tb_reset(V *m)
-{
-	m->rst = 1;
-	m->start = 0;
-	for (int i = 0; i < 4; i++) {
-		m->clk = 0;
-		m->eval();
-		m->clk = 1;
-		m->eval();
-	}
-	m->rst = 0;
-	m->clk = 0;
-	m->eval();
-}
-
 #endif

@@ -66,12 +66,7 @@ int main(int argc, char **argv)
 		printf("esp_encap_post_tb: out of memory\n");
 		return 1;
 	}
-	M->rst = 1;
-	M->clk = 0;
-	M->eval();
-	M->clk = 1;
-	M->eval();
-	M->rst = 0;
+	tb_reset(M);
 	for (unsigned l = 0; l < 3; l++)
 		for (uint32_t n = 0; n < N_CASES; n++) {
 			struct tb_args a;

@@ -148,16 +148,7 @@ static void build(struct vrfsec_pkt *p, int kind, uint32_t ihl, uint32_t ip_len,
 	p->l3_off = (uint16_t)tb_rand();
 	p->sa_in = tb_rand();
 	p->sa_out = below(2) ? VRFSEC_NONE : tb_rand();
-	p->seq = ((uint64_t)tb_rand() << 32) | tb_rand();
-	p->op.sa = tb_rand();
-	p->op.encrypt = (uint8_t)tb_rand();
-	p->op.aad_len = (uint8_t)tb_rand();
-	p->op.tag_ok = (uint8_t)tb_rand();
-	tb_rand_bytes(p->op.nonce, 12);
-	tb_rand_bytes(p->op.aad, 12);
-	p->op.data_off = (uint16_t)tb_rand();
-	p->op.data_len = (uint16_t)tb_rand();
-	p->op.tag_off = (uint16_t)tb_rand();
+	tb_rand_seq_op(p);
 	if (kind == 2 || kind == 4) {
 		ip[0] = (uint8_t)((kind == 2 ? 0x60 : (below(2) ? 0x00 : 0x50)) | below(16));
 		ip[4] = (uint8_t)((ip_len - 40) >> 8);
@@ -443,12 +434,7 @@ int main(int argc, char **argv)
 	Verilated::commandArgs(argc, argv);
 	M = new Vesp_encap;
 	setup();
-	M->rst = 1;
-	M->clk = 0;
-	M->eval();
-	M->clk = 1;
-	M->eval();
-	M->rst = 0;
+	tb_reset(M);
 	for (lat_i = 0; lat_i < 3; lat_i++)
 		suite();
 	// nothing outside the compared parts of the tables may have changed

@@ -8,43 +8,21 @@
 
 #include "Vmpls_core_rx.h"
 #include "verilated.h"
-#include "tb_stage.h"
+#include "tb_to_vrf.h"
 extern "C" {
 #include "tables_setup.h"
-uint32_t tbref_vrf_forward(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint16_t vrf,
-			   uint32_t ip_off, uint8_t label_ttl);
 }
 
 #define N_CASES 6000
 #define N_LABELS 40
-#define TAIL_RET 0x5a5au
-#define STG_VRF_FORWARD 8
 
-static const unsigned LATS[3] = { 1, 2, 5 };
 static const uint16_t VRFS[] = { 0, 1, 6, 64, 999, 1023 };
 #define N_VRFS (sizeof(VRFS) / sizeof(VRFS[0]))
 
 static struct vrfsec_tables *T;
 static Vmpls_core_rx *m;
 static uint32_t labels[N_LABELS]; // the last quarter is unmapped again
-
-static struct {
-	int called;
-	uint16_t vrf;
-	uint32_t ip_off;
-	uint8_t label_ttl;
-} rec;
-
-uint32_t tbref_vrf_forward(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint16_t vrf,
-			   uint32_t ip_off, uint8_t label_ttl)
-{
-	(void)t, (void)p;
-	rec.called = 1;
-	rec.vrf = vrf;
-	rec.ip_off = ip_off;
-	rec.label_ttl = label_ttl;
-	return TAIL_RET;
-}
+static struct tb_bench B;
 
 static uint32_t rnd(uint32_t n)
 {
@@ -79,19 +57,6 @@ static void setup(void)
 	for (unsigned i = 3 * N_LABELS / 4; i < N_LABELS; i++)
 		if (vrfsec_label_map(T, labels[i], 0xffff))
 			die("label unmap");
-}
-
-static uint64_t ro_hash(void)
-{
-	const uint64_t *w = (const uint64_t *)T;
-	size_t a = offsetof(struct vrfsec_tables, cnt) / 8, b = offsetof(struct vrfsec_tables, sa_cnt) / 8;
-	size_t c = offsetof(struct vrfsec_tables, vrf_cnt) / 8;
-	uint64_t h = 0;
-
-	for (size_t i = 0; i < c; i++)
-		if (i < a || i >= b)
-			h = (h ^ w[i]) * 0x100000001b3ull + i;
-	return h;
 }
 
 static void put_lse(uint8_t *q, uint32_t label, unsigned tc, unsigned s, unsigned ttl)
@@ -139,68 +104,9 @@ static void gen(struct vrfsec_pkt *p)
 	p->len = (uint16_t)len;
 }
 
-static uint64_t cyc_min[3] = { ~0ull, ~0ull, ~0ull }, cyc_max[3], cyc_sum[3];
-static unsigned n_runs[3], passed, failed, seen_reason[VRFSEC_CNT_MAX], seen_tail;
-static uint64_t snap_cnt[VRFSEC_CNT_MAX], c_cnt[VRFSEC_CNT_MAX];
-static struct vrfsec_vrf_counters snap_vc[VRFSEC_MAX_VRF], c_vc[VRFSEC_MAX_VRF];
-
 static void run_case(const struct vrfsec_pkt *p, unsigned id)
 {
-	static struct vrfsec_pkt pc, pr;
-	struct tb_args a;
-	int ok = 1;
-
-	memcpy(snap_cnt, T->cnt, sizeof(snap_cnt));
-	memcpy(snap_vc, T->vrf_cnt, sizeof(snap_vc));
-	pc = *p;
-	rec.called = 0;
-	uint32_t st = mpls_core_rx(T, &pc);
-	if ((st == TAIL_RET) != rec.called)
-		die("stub bookkeeping");
-	if (rec.called)
-		seen_tail++;
-	else
-		seen_reason[pc.reason]++;
-	memcpy(c_cnt, T->cnt, sizeof(c_cnt));
-	memcpy(c_vc, T->vrf_cnt, sizeof(c_vc));
-	tb_rand_bytes((uint8_t *)&a, sizeof(a)); // mpls_core_rx takes no arguments
-	for (unsigned li = 0; li < 3 && ok; li++) {
-		struct tb_result r;
-
-		memcpy(T->cnt, snap_cnt, sizeof(snap_cnt));
-		memcpy(T->vrf_cnt, snap_vc, sizeof(snap_vc));
-		pr = *p;
-		if (tb_stage_run(m, T, &pr, &a, &r, LATS[li], 0)) {
-			ok = 0;
-			break;
-		}
-		if (r.res == 0)
-			pkt_exit(T, &pr, (uint32_t)r.exit_port, (uint32_t)r.exit_reason);
-		if (rec.called ? r.res != 2 || r.tail_stage != STG_VRF_FORWARD || r.tail.vrf != rec.vrf ||
-				       r.tail.ip_off != rec.ip_off || r.tail.label_ttl != rec.label_ttl
-			       : r.res != 0) {
-			printf("case %u lat %u: c %s vrf %u ip_off %u lttl %u | rtl res %d stage %d vrf %u "
-			       "ip_off %u lttl %u port %d reason %d\n",
-			       id, LATS[li], rec.called ? "tail" : "exit", rec.vrf, rec.ip_off,
-			       rec.label_ttl, r.res, r.tail_stage, r.tail.vrf, r.tail.ip_off,
-			       r.tail.label_ttl, r.exit_port, r.exit_reason);
-			ok = 0;
-		}
-		if (memcmp(&pc, &pr, sizeof(pc)))
-			printf("case %u lat %u: packet differs\n", id, LATS[li]), ok = 0;
-		if (memcmp(c_cnt, T->cnt, sizeof(c_cnt)) || memcmp(c_vc, T->vrf_cnt, sizeof(c_vc)))
-			printf("case %u lat %u: counters differ\n", id, LATS[li]), ok = 0;
-		cyc_sum[li] += r.cycles;
-		cyc_min[li] = r.cycles < cyc_min[li] ? r.cycles : cyc_min[li];
-		cyc_max[li] = r.cycles > cyc_max[li] ? r.cycles : cyc_max[li];
-		n_runs[li]++;
-	}
-	memcpy(T->cnt, c_cnt, sizeof(c_cnt));
-	memcpy(T->vrf_cnt, c_vc, sizeof(c_vc));
-	if (ok)
-		passed++;
-	else if (++failed > 20)
-		die("too many cases");
+	tb_to_vrf_case(&B, m, mpls_core_rx, p, id);
 }
 
 int main(int argc, char **argv)
@@ -209,16 +115,10 @@ int main(int argc, char **argv)
 	static struct vrfsec_pkt p;
 
 	setup();
+	tb_bench_init(&B, "mpls_core_rx", T);
 	m = new Vmpls_core_rx;
-	m->rst = 1;
-	for (int i = 0; i < 4; i++) {
-		m->clk = 0;
-		m->eval();
-		m->clk = 1;
-		m->eval();
-	}
-	m->rst = 0;
-	uint64_t h0 = ro_hash();
+	tb_reset(m);
+	uint64_t h0 = tb_ro_hash(T);
 	for (unsigned i = 0; i < N_CASES; i++) {
 		gen(&p);
 		run_case(&p, i);
@@ -234,35 +134,19 @@ int main(int argc, char **argv)
 		p.len = (uint16_t)(14 + 4 * (k + 1) + 40);
 		run_case(&p, 100000 + k);
 	}
-	if (ro_hash() != h0) {
-		printf("mpls_core_rx: tables outside the counters changed\n");
-		failed++;
-	}
+	if (tb_ro_hash(T) != h0)
+		tb_fail(&B, "tables outside the counters changed");
 	static const unsigned WANT[] = { VRFSEC_CNT_MALFORMED, VRFSEC_CNT_LOCAL, VRFSEC_CNT_NON_IP,
 					 VRFSEC_CNT_NO_LABEL, VRFSEC_CNT_TTL_EXPIRED };
-	for (unsigned i = 0; i < sizeof(WANT) / sizeof(WANT[0]); i++)
-		if (!seen_reason[WANT[i]]) {
-			printf("mpls_core_rx: exit reason %u never taken\n", WANT[i]);
-			failed++;
-		}
-	if (!seen_tail) {
-		printf("mpls_core_rx: the tail call never taken\n");
-		failed++;
-	}
+	tb_require_seen(&B, WANT, sizeof(WANT) / sizeof(WANT[0]), 1);
 	printf("mpls_core_rx: exits malformed %u local %u non_ip %u no_label %u ttl %u, tail "
 	       "vrf_forward %u\n",
-	       seen_reason[VRFSEC_CNT_MALFORMED], seen_reason[VRFSEC_CNT_LOCAL],
-	       seen_reason[VRFSEC_CNT_NON_IP], seen_reason[VRFSEC_CNT_NO_LABEL],
-	       seen_reason[VRFSEC_CNT_TTL_EXPIRED], seen_tail);
-	for (unsigned li = 0; li < 3; li++)
-		printf("mpls_core_rx: memory latency %u: cycles min/mean/max %llu/%.1f/%llu\n",
-		       LATS[li], (unsigned long long)cyc_min[li], (double)cyc_sum[li] / n_runs[li],
-		       (unsigned long long)cyc_max[li]);
-	printf("mpls_core_rx: %u passed, %u failed (cycles min/mean/max %llu/%.1f/%llu)\n",
-	       passed, failed, (unsigned long long)cyc_min[0], (double)cyc_sum[0] / n_runs[0],
-	       (unsigned long long)cyc_max[0]);
+	       B.seen_reason[VRFSEC_CNT_MALFORMED], B.seen_reason[VRFSEC_CNT_LOCAL],
+	       B.seen_reason[VRFSEC_CNT_NON_IP], B.seen_reason[VRFSEC_CNT_NO_LABEL],
+	       B.seen_reason[VRFSEC_CNT_TTL_EXPIRED], B.seen_tail);
+	int rc = tb_report(&B);
 	m->final();
 	delete m;
 	free(T);
-	return failed ? 1 : 0;
+	return rc;
 }

@@ -8,7 +8,7 @@
 
 #include "Vmpls_push.h"
 #include "verilated.h"
-#include "tb_stage.h"
+#include "tb_check.h"
 extern "C" {
 #include "tables_setup.h"
 uint32_t tbref_vrf_forward(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint16_t vrf,
@@ -20,7 +20,6 @@ uint32_t tbref_vrf_forward(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint16
 #define NH_RAW0 (N_NH + 1) // raw entries: 0 labels, 4 labels
 #define NH_RAW4 (N_NH + 2)
 
-static const unsigned LATS[3] = { 1, 2, 5 };
 static const uint16_t VRFS[] = { 0, 1, 5, 300, 1023 };
 #define N_VRFS (sizeof(VRFS) / sizeof(VRFS[0]))
 
@@ -82,73 +81,47 @@ static void setup(void)
 	T->nh[NH_RAW4].n_labels = 4;
 }
 
-static uint64_t ro_hash(void)
-{
-	const uint64_t *w = (const uint64_t *)T;
-	size_t a = offsetof(struct vrfsec_tables, cnt) / 8, b = offsetof(struct vrfsec_tables, sa_cnt) / 8;
-	size_t c = offsetof(struct vrfsec_tables, vrf_cnt) / 8;
-	uint64_t h = 0;
-
-	for (size_t i = 0; i < c; i++)
-		if (i < a || i >= b)
-			h = (h ^ w[i]) * 0x100000001b3ull + i;
-	return h;
-}
-
-static uint64_t cyc_min[3] = { ~0ull, ~0ull, ~0ull }, cyc_max[3], cyc_sum[3];
-static unsigned n_runs[3], passed, failed, seen_n[5];
-static uint64_t snap_cnt[VRFSEC_CNT_MAX], c_cnt[VRFSEC_CNT_MAX];
-static struct vrfsec_vrf_counters snap_vc[VRFSEC_MAX_VRF], c_vc[VRFSEC_MAX_VRF];
+static struct tb_bench B;
+static unsigned seen_n[5];
 
 static void run_case(const struct vrfsec_pkt *p, const struct tb_args *a, unsigned id)
 {
 	static struct vrfsec_pkt pc, pr;
+	char tag[32];
 	int ok = 1;
 
-	memcpy(snap_cnt, T->cnt, sizeof(snap_cnt));
-	memcpy(snap_vc, T->vrf_cnt, sizeof(snap_vc));
+	snprintf(tag, sizeof(tag), "case %u", id);
+	tb_case_begin(&B);
 	pc = *p;
 	mpls_push(T, &pc, &T->nh[a->nh], a->ip_off, a->ip_len, a->ttl, a->dscp);
 	seen_n[T->nh[a->nh].n_labels]++;
-	memcpy(c_cnt, T->cnt, sizeof(c_cnt));
-	memcpy(c_vc, T->vrf_cnt, sizeof(c_vc));
-	for (unsigned li = 0; li < 3 && ok; li++) {
+	tb_case_c_done(&B, 0, pc.reason);
+	for (unsigned li = 0; li < TB_NLAT && ok; li++) {
 		struct tb_result r;
 
-		memcpy(T->cnt, snap_cnt, sizeof(snap_cnt));
-		memcpy(T->vrf_cnt, snap_vc, sizeof(snap_vc));
+		tb_run_begin(&B);
 		pr = *p;
-		if (tb_stage_run(m, T, &pr, a, &r, LATS[li], 0)) {
+		if (tb_stage_run(m, T, &pr, a, &r, TB_LATS[li], 0)) {
 			ok = 0;
 			break;
 		}
 		if (r.res == 0)
 			pkt_exit(T, &pr, (uint32_t)r.exit_port, (uint32_t)r.exit_reason);
 		if (r.res != 0)
-			printf("case %u lat %u: result %d, C exits\n", id, LATS[li], r.res), ok = 0;
+			printf("%s lat %u: result %d, C exits\n", tag, TB_LATS[li], r.res), ok = 0;
 		if (memcmp(&pc, &pr, offsetof(struct vrfsec_pkt, buf)))
-			printf("case %u lat %u: metadata differs\n", id, LATS[li]), ok = 0;
+			printf("%s lat %u: metadata differs\n", tag, TB_LATS[li]), ok = 0;
 		for (unsigned i = 0, shown = 0; i < VRFSEC_BUF_SIZE; i++)
 			if (pc.buf[i] != pr.buf[i] && shown++ < 8)
-				printf("case %u lat %u: buf[%u] c %02x rtl %02x\n", id, LATS[li], i,
+				printf("%s lat %u: buf[%u] c %02x rtl %02x\n", tag, TB_LATS[li], i,
 				       pc.buf[i], pr.buf[i]), ok = 0;
-		if (memcmp(c_cnt, T->cnt, sizeof(c_cnt)) || memcmp(c_vc, T->vrf_cnt, sizeof(c_vc)))
-			printf("case %u lat %u: counters differ\n", id, LATS[li]), ok = 0;
+		ok &= tb_run_end(&B, li, r.cycles, tag);
 		if (!ok)
 			printf("  nh %u n %u ttl_mode %u pipe %u ip_off %u ip_len %u ttl %u dscp %u\n",
 			       a->nh, T->nh[a->nh].n_labels, T->nh[a->nh].ttl_mode,
 			       T->nh[a->nh].pipe_ttl, a->ip_off, a->ip_len, a->ttl, a->dscp);
-		cyc_sum[li] += r.cycles;
-		cyc_min[li] = r.cycles < cyc_min[li] ? r.cycles : cyc_min[li];
-		cyc_max[li] = r.cycles > cyc_max[li] ? r.cycles : cyc_max[li];
-		n_runs[li]++;
 	}
-	memcpy(T->cnt, c_cnt, sizeof(c_cnt));
-	memcpy(T->vrf_cnt, c_vc, sizeof(c_vc));
-	if (ok)
-		passed++;
-	else if (++failed > 20)
-		die("too many cases");
+	tb_case_end(&B, ok);
 }
 
 int main(int argc, char **argv)
@@ -158,16 +131,10 @@ int main(int argc, char **argv)
 	struct tb_args a;
 
 	setup();
+	tb_bench_init(&B, "mpls_push", T);
 	m = new Vmpls_push;
-	m->rst = 1;
-	for (int i = 0; i < 4; i++) {
-		m->clk = 0;
-		m->eval();
-		m->clk = 1;
-		m->eval();
-	}
-	m->rst = 0;
-	uint64_t h0 = ro_hash();
+	tb_reset(m);
+	uint64_t h0 = tb_ro_hash(T);
 	for (unsigned i = 0; i < N_CASES; i++) {
 		// as vrf_forward calls it: ip_off behind an L2 header at off >= 100, ip_len to the end
 		unsigned off = rnd(2) ? 128 : 100 + rnd(61), k = rnd(4) ? 14 + 4 * rnd(4) : rnd(60);
@@ -184,24 +151,16 @@ int main(int argc, char **argv)
 		a.ttl = (uint8_t)(rnd(4) ? tb_rand() : rnd(3));
 		run_case(&p, &a, i);
 	}
-	if (ro_hash() != h0) {
-		printf("mpls_push: tables outside the counters changed\n");
-		failed++;
-	}
+	if (tb_ro_hash(T) != h0)
+		tb_fail(&B, "tables outside the counters changed");
 	for (unsigned n = 0; n <= 4; n++)
 		if (!seen_n[n]) {
 			printf("mpls_push: no next hop with %u labels\n", n);
-			failed++;
+			B.failed++;
 		}
-	for (unsigned li = 0; li < 3; li++)
-		printf("mpls_push: memory latency %u: cycles min/mean/max %llu/%.1f/%llu\n", LATS[li],
-		       (unsigned long long)cyc_min[li], (double)cyc_sum[li] / n_runs[li],
-		       (unsigned long long)cyc_max[li]);
-	printf("mpls_push: %u passed, %u failed (cycles min/mean/max %llu/%.1f/%llu)\n",
-	       passed, failed, (unsigned long long)cyc_min[0], (double)cyc_sum[0] / n_runs[0],
-	       (unsigned long long)cyc_max[0]);
+	int rc = tb_report(&B);
 	m->final();
 	delete m;
 	free(T);
-	return failed ? 1 : 0;
+	return rc;
 }

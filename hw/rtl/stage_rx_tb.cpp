@@ -264,16 +264,7 @@ static void random_pkt(struct vrfsec_pkt *p)
 	default:
 		p->sa_out = tb_rand();
 	}
-	p->seq = ((uint64_t)tb_rand() << 32) | tb_rand();
-	p->op.sa = tb_rand();
-	p->op.encrypt = (uint8_t)tb_rand();
-	p->op.aad_len = (uint8_t)tb_rand();
-	p->op.tag_ok = (uint8_t)tb_rand();
-	tb_rand_bytes(p->op.nonce, 12);
-	tb_rand_bytes(p->op.aad, 12);
-	p->op.data_off = (uint16_t)tb_rand();
-	p->op.data_len = (uint16_t)tb_rand();
-	p->op.tag_off = (uint16_t)tb_rand();
+	tb_rand_seq_op(p);
 	if ((uint32_t)p->off + 16 <= VRFSEC_BUF_SIZE)
 		ip_header(p);
 }
@@ -373,12 +364,7 @@ int main(int argc, char **argv)
 	Verilated::commandArgs(argc, argv);
 	M = new Vstage_rx;
 	setup();
-	M->rst = 1;
-	M->clk = 0;
-	M->eval();
-	M->clk = 1;
-	M->eval();
-	M->rst = 0;
+	tb_reset(M);
 	for (lat_i = 0; lat_i < 3; lat_i++) {
 		// every in_port x out_port x inject SA x VRF with a good frame and good header
 		for (unsigned ip = 0; ip < 6; ip++)

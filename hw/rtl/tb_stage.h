@@ -139,6 +139,37 @@ static inline void tb_args_unpack(struct tb_args *a, const uint32_t *w)
 	a->nh = (uint32_t)tb_get_bits(w, 104, 32);
 }
 
+// Random seq and crypto-operation fields: a stage must neither depend on them nor lose them.
+static inline void tb_rand_seq_op(struct vrfsec_pkt *p)
+{
+	p->seq = ((uint64_t)tb_rand() << 32) | tb_rand();
+	p->op.sa = tb_rand();
+	p->op.encrypt = (uint8_t)tb_rand();
+	p->op.aad_len = (uint8_t)tb_rand();
+	p->op.tag_ok = (uint8_t)tb_rand();
+	tb_rand_bytes(p->op.nonce, 12);
+	tb_rand_bytes(p->op.aad, 12);
+	p->op.data_off = (uint16_t)tb_rand();
+	p->op.data_len = (uint16_t)tb_rand();
+	p->op.tag_off = (uint16_t)tb_rand();
+}
+
+// Four cycles of reset with start low; the clock is left low.
+template <class V> static void tb_reset(V *m)
+{
+	m->rst = 1;
+	m->start = 0;
+	for (int i = 0; i < 4; i++) {
+		m->clk = 0;
+		m->eval();
+		m->clk = 1;
+		m->eval();
+	}
+	m->rst = 0;
+	m->clk = 0;
+	m->eval();
+}
+
 // Runs stage module m for one call: packet p (metadata and buffer; both updated in place), tables
 // t (updated in place through the memory port), args a. mem_lat: read latency in cycles (>= 1).
 // lk_busy_cycles: how many cycles to hold lk_busy high after each new lk_req (tests the wait).

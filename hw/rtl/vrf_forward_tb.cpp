@@ -8,7 +8,7 @@
 
 #include "Vvrf_forward.h"
 #include "verilated.h"
-#include "tb_stage.h"
+#include "tb_check.h"
 extern "C" {
 #include "tables_setup.h"
 uint32_t tbref_esp_encap(struct vrfsec_tables *t, struct vrfsec_pkt *p, uint32_t sa,
@@ -25,7 +25,6 @@ uint32_t tbref_mpls_push(struct vrfsec_tables *t, struct vrfsec_pkt *p,
 #define STG_ESP_ENCAP 4
 #define STG_MPLS_PUSH 9
 
-static const unsigned LATS[3] = { 1, 2, 5 };
 static const uint16_t VRFS[] = { 0, 1, 2, 7, 100, 1023 };
 static const uint16_t BAD_VRFS[] = { 3, 4, 500, 1022 };
 #define N_VRFS (sizeof(VRFS) / sizeof(VRFS[0]))
@@ -181,20 +180,6 @@ static void setup(void)
 	}
 }
 
-// Hash of everything vrf_forward must not write (all but cnt[] and vrf_cnt[]).
-static uint64_t ro_hash(void)
-{
-	const uint64_t *w = (const uint64_t *)T;
-	size_t a = offsetof(struct vrfsec_tables, cnt) / 8, b = offsetof(struct vrfsec_tables, sa_cnt) / 8;
-	size_t c = offsetof(struct vrfsec_tables, vrf_cnt) / 8;
-	uint64_t h = 0;
-
-	for (size_t i = 0; i < c; i++)
-		if (i < a || i >= b)
-			h = (h ^ w[i]) * 0x100000001b3ull + i;
-	return h;
-}
-
 // ---- packets ----
 struct fcase {
 	struct vrfsec_pkt p;
@@ -298,11 +283,8 @@ static void gen(struct fcase *c, int ver, unsigned ip_len, int ttl, int lttl, in
 
 // ---- run and compare ----
 static Vvrf_forward *m;
-static uint64_t cyc_min[3] = { ~0ull, ~0ull, ~0ull }, cyc_max[3], cyc_sum[3];
-static unsigned n_runs[3], passed, failed;
-static unsigned seen_reason[VRFSEC_CNT_MAX], seen_tail[16];
-static uint64_t snap_cnt[VRFSEC_CNT_MAX], c_cnt[VRFSEC_CNT_MAX];
-static struct vrfsec_vrf_counters snap_vc[VRFSEC_MAX_VRF], c_vc[VRFSEC_MAX_VRF];
+static struct tb_bench B;
+static unsigned seen_tail[16]; // per tail stage
 
 static void show_diff(const char *what, const uint8_t *x, const uint8_t *y, size_t n)
 {
@@ -320,8 +302,7 @@ static int run_case(struct fcase *c, const char *tag)
 	static struct vrfsec_pkt pc, pr;
 	int ok = 1;
 
-	memcpy(snap_cnt, T->cnt, sizeof(snap_cnt));
-	memcpy(snap_vc, T->vrf_cnt, sizeof(snap_vc));
+	tb_case_begin(&B);
 	pc = c->p;
 	rec.stage = 0;
 	uint32_t st = vrf_forward(T, &pc, c->a.vrf, c->a.ip_off, c->a.label_ttl);
@@ -331,17 +312,13 @@ static int run_case(struct fcase *c, const char *tag)
 	}
 	if (rec.stage)
 		seen_tail[rec.stage]++;
-	else
-		seen_reason[pc.reason]++;
-	memcpy(c_cnt, T->cnt, sizeof(c_cnt));
-	memcpy(c_vc, T->vrf_cnt, sizeof(c_vc));
-	for (unsigned li = 0; li < 3; li++) {
+	tb_case_c_done(&B, rec.stage != 0, pc.reason);
+	for (unsigned li = 0; li < TB_NLAT; li++) {
 		struct tb_result r;
 
-		memcpy(T->cnt, snap_cnt, sizeof(snap_cnt));
-		memcpy(T->vrf_cnt, snap_vc, sizeof(snap_vc));
+		tb_run_begin(&B);
 		pr = c->p;
-		if (tb_stage_run(m, T, &pr, &c->a, &r, LATS[li], 0)) {
+		if (tb_stage_run(m, T, &pr, &c->a, &r, TB_LATS[li], 0)) {
 			ok = 0;
 			break;
 		}
@@ -361,23 +338,21 @@ static int run_case(struct fcase *c, const char *tag)
 		}
 		if (bad)
 			printf("%s lat %u: result c %s stage %d | rtl res %d stage %d port %d reason %d\n",
-			       tag, LATS[li], rec.stage ? "tail" : "exit", rec.stage, r.res,
+			       tag, TB_LATS[li], rec.stage ? "tail" : "exit", rec.stage, r.res,
 			       r.tail_stage, r.exit_port, r.exit_reason);
 		if (memcmp(&pc, &pr, offsetof(struct vrfsec_pkt, buf))) {
-			printf("%s lat %u: metadata differs\n", tag, LATS[li]);
+			printf("%s lat %u: metadata differs\n", tag, TB_LATS[li]);
 			show_diff("meta", (const uint8_t *)&pc, (const uint8_t *)&pr,
 				  offsetof(struct vrfsec_pkt, buf));
 			bad = 1;
 		}
 		if (memcmp(pc.buf, pr.buf, sizeof(pc.buf))) {
-			printf("%s lat %u: buffer differs\n", tag, LATS[li]);
+			printf("%s lat %u: buffer differs\n", tag, TB_LATS[li]);
 			show_diff("buf", pc.buf, pr.buf, sizeof(pc.buf));
 			bad = 1;
 		}
-		if (memcmp(c_cnt, T->cnt, sizeof(c_cnt)) || memcmp(c_vc, T->vrf_cnt, sizeof(c_vc))) {
-			printf("%s lat %u: counters differ\n", tag, LATS[li]);
+		if (!tb_run_end(&B, li, r.cycles, tag))
 			bad = 1;
-		}
 		if (bad) {
 			if (getenv("TB_DEBUG")) {
 				const uint8_t *ip = c->p.buf + c->a.ip_off;
@@ -391,19 +366,8 @@ static int run_case(struct fcase *c, const char *tag)
 			ok = 0;
 			break;
 		}
-		cyc_sum[li] += r.cycles;
-		cyc_min[li] = r.cycles < cyc_min[li] ? r.cycles : cyc_min[li];
-		cyc_max[li] = r.cycles > cyc_max[li] ? r.cycles : cyc_max[li];
-		n_runs[li]++;
 	}
-	memcpy(T->cnt, c_cnt, sizeof(c_cnt));
-	memcpy(T->vrf_cnt, c_vc, sizeof(c_vc));
-	if (ok)
-		passed++;
-	else if (++failed > 20) {
-		printf("vrf_forward: too many failures\n");
-		exit(1);
-	}
+	tb_case_end(&B, ok);
 	return ok;
 }
 
@@ -493,57 +457,36 @@ int main(int argc, char **argv)
 	char tag[64];
 
 	setup();
+	tb_bench_init(&B, "vrf_forward", T);
 	m = new Vvrf_forward;
-	m->rst = 1;
-	for (int i = 0; i < 4; i++) {
-		m->clk = 0;
-		m->eval();
-		m->clk = 1;
-		m->eval();
-	}
-	m->rst = 0;
-	uint64_t h0 = ro_hash();
+	tb_reset(m);
+	// everything vrf_forward must not write (all but the counters)
+	uint64_t h0 = tb_ro_hash(T);
 	crafted();
-	uint64_t h1 = ro_hash();
+	uint64_t h1 = tb_ro_hash(T);
 	for (unsigned i = 0; i < N_CASES; i++) {
 		gen(&c, -1, 0, -1, -1, -1);
 		snprintf(tag, sizeof(tag), "case %u", i);
 		run_case(&c, tag);
 	}
-	if (ro_hash() != h1 || h0 == h1) {
-		// h0 != h1: crafted() added its routes between the two hashes
-		printf("vrf_forward: tables outside the counters changed\n");
-		failed++;
-	}
+	if (tb_ro_hash(T) != h1 || h0 == h1) // h0 != h1: crafted() added its routes in between
+		tb_fail(&B, "tables outside the counters changed");
 	static const unsigned WANT[] = { VRFSEC_CNT_NO_ROUTE, VRFSEC_CNT_MALFORMED,
 					 VRFSEC_CNT_TTL_EXPIRED, VRFSEC_CNT_MTU_EXCEEDED,
 					 VRFSEC_CNT_NH_HOST, VRFSEC_CNT_NH_DROP,
 					 VRFSEC_CNT_TX_INSIDE };
-	for (unsigned i = 0; i < sizeof(WANT) / sizeof(WANT[0]); i++)
-		if (!seen_reason[WANT[i]]) {
-			printf("vrf_forward: exit reason %u never taken\n", WANT[i]);
-			failed++;
-		}
-	if (!seen_tail[STG_ESP_ENCAP] || !seen_tail[STG_MPLS_PUSH]) {
-		printf("vrf_forward: a tail call never taken\n");
-		failed++;
-	}
+	tb_require_seen(&B, WANT, sizeof(WANT) / sizeof(WANT[0]), 0);
+	if (!seen_tail[STG_ESP_ENCAP] || !seen_tail[STG_MPLS_PUSH])
+		tb_fail(&B, "a tail call never taken");
 	printf("vrf_forward: exits no_route %u malformed %u ttl %u mtu %u host %u drop %u inside %u, "
 	       "tail esp_encap %u mpls_push %u\n",
-	       seen_reason[VRFSEC_CNT_NO_ROUTE], seen_reason[VRFSEC_CNT_MALFORMED],
-	       seen_reason[VRFSEC_CNT_TTL_EXPIRED], seen_reason[VRFSEC_CNT_MTU_EXCEEDED],
-	       seen_reason[VRFSEC_CNT_NH_HOST], seen_reason[VRFSEC_CNT_NH_DROP],
-	       seen_reason[VRFSEC_CNT_TX_INSIDE], seen_tail[STG_ESP_ENCAP], seen_tail[STG_MPLS_PUSH]);
-	for (unsigned li = 0; li < 3; li++)
-		if (n_runs[li])
-			printf("vrf_forward: memory latency %u: cycles min/mean/max %llu/%.1f/%llu\n",
-			       LATS[li], (unsigned long long)cyc_min[li],
-			       (double)cyc_sum[li] / n_runs[li], (unsigned long long)cyc_max[li]);
-	printf("vrf_forward: %u passed, %u failed (cycles min/mean/max %llu/%.1f/%llu)\n",
-	       passed, failed, (unsigned long long)cyc_min[0],
-	       n_runs[0] ? (double)cyc_sum[0] / n_runs[0] : 0.0, (unsigned long long)cyc_max[0]);
+	       B.seen_reason[VRFSEC_CNT_NO_ROUTE], B.seen_reason[VRFSEC_CNT_MALFORMED],
+	       B.seen_reason[VRFSEC_CNT_TTL_EXPIRED], B.seen_reason[VRFSEC_CNT_MTU_EXCEEDED],
+	       B.seen_reason[VRFSEC_CNT_NH_HOST], B.seen_reason[VRFSEC_CNT_NH_DROP],
+	       B.seen_reason[VRFSEC_CNT_TX_INSIDE], seen_tail[STG_ESP_ENCAP], seen_tail[STG_MPLS_PUSH]);
+	int rc = tb_report(&B);
 	m->final();
 	delete m;
 	free(T);
-	return failed ? 1 : 0;
+	return rc;
 }
