@@ -158,6 +158,7 @@ static int run(struct agent *a)
 		int n, rc;
 
 		a->now_ms = agent_now_ms();
+		log_flush(); /* what this pass logged, before sleeping */
 		n = epoll_wait(a->epfd, evs, 16, sleep_ms(a, next_tick, more));
 		if (n < 0 && errno != EINTR)
 			return -errno;
@@ -279,6 +280,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_setup(use_syslog, level >= 0 ? (enum log_level)level : LOG_LVL_INFO);
+	log_buffer(true);
 	memset(&a, 0, sizeof(a));
 	rc = agent_start(&a, conf, err, sizeof(err));
 	if (rc) {
