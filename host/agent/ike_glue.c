@@ -135,11 +135,10 @@ void gsa_free(struct ike_glue *g, struct gsa *x)
 		if (r)
 			r->next_ms = agent_now_ms() + (x->retry_now || !p ? 0 : 1000ull * p->retry);
 	}
-	for (struct gsa **pp = &g->list; *pp; pp = &(*pp)->next)
-		if (*pp == x) {
-			*pp = x->next;
-			break;
-		}
+	gsa_set_spi(g, x, 0);
+	*x->pprev = x->next;
+	if (x->next)
+		x->next->pprev = x->pprev;
 	if (g->rx_gsa == x)
 		g->rx_gsa = NULL;
 	held_free(&x->held);
@@ -212,12 +211,92 @@ void gchild_add(struct gsa *x, uint32_t id, uint32_t spi_in, bool installing)
 	x->ch[x->n_ch++] = (struct gchild){ id, spi_in, installing };
 }
 
-struct gsa *gsa_by_spi(struct ike_glue *g, uint64_t spi)
+void gsa_link(struct ike_glue *g, struct gsa *x)
 {
-	for (struct gsa *x = g->list; x; x = x->next)
-		if (x->up && x->spi == spi)
+	x->next = g->list;
+	if (x->next)
+		x->next->pprev = &x->next;
+	x->pprev = &g->list;
+	g->list = x;
+	if (x->spi) {
+		uint64_t spi = x->spi;
+
+		x->spi = 0;
+		gsa_set_spi(g, x, spi);
+	}
+}
+
+static unsigned bucket(uint64_t spi, unsigned n)
+{
+	return (unsigned)((spi * 0x9e3779b97f4a7c15ull) >> 40) & (n - 1);
+}
+
+static void hash_grow(struct ike_glue *g)
+{
+	unsigned n = g->hash_n ? 2 * g->hash_n : 256;
+	struct gsa **h = calloc(n, sizeof(*h));
+
+	if (!h)
+		return; /* longer chains, still correct */
+	for (unsigned i = 0; i < g->hash_n; i++)
+		while (g->hash[i]) {
+			struct gsa *x = g->hash[i];
+
+			g->hash[i] = x->hnext;
+			x->hnext = h[bucket(x->spi, n)];
+			h[bucket(x->spi, n)] = x;
+		}
+	free(g->hash);
+	g->hash = h;
+	g->hash_n = n;
+}
+
+void gsa_set_spi(struct ike_glue *g, struct gsa *x, uint64_t spi)
+{
+	if (x->spi == spi)
+		return;
+	if (x->spi && g->hash_n) {
+		for (struct gsa **pp = &g->hash[bucket(x->spi, g->hash_n)]; *pp; pp = &(*pp)->hnext)
+			if (*pp == x) {
+				*pp = x->hnext;
+				g->hash_used--;
+				break;
+			}
+	}
+	x->spi = spi;
+	x->hnext = NULL;
+	if (!spi)
+		return;
+	if (g->hash_used >= 2 * g->hash_n)
+		hash_grow(g);
+	if (!g->hash_n)
+		return; /* out of memory: found by the walk in gsa_by_spi_any */
+	x->hnext = g->hash[bucket(spi, g->hash_n)];
+	g->hash[bucket(spi, g->hash_n)] = x;
+	g->hash_used++;
+}
+
+struct gsa *gsa_by_spi_any(struct ike_glue *g, uint64_t spi)
+{
+	if (!spi)
+		return NULL;
+	if (!g->hash_n) {
+		for (struct gsa *x = g->list; x; x = x->next)
+			if (x->spi == spi)
+				return x;
+		return NULL;
+	}
+	for (struct gsa *x = g->hash[bucket(spi, g->hash_n)]; x; x = x->hnext)
+		if (x->spi == spi)
 			return x;
 	return NULL;
+}
+
+struct gsa *gsa_by_spi(struct ike_glue *g, uint64_t spi)
+{
+	struct gsa *x = gsa_by_spi_any(g, spi);
+
+	return x && x->up ? x : NULL;
 }
 
 bool gsa_known(struct ike_glue *g, const struct gsa *x)
@@ -278,17 +357,17 @@ void glue_release(struct ike_glue *g, struct gsa *x)
 /* The record whose card work a datagram of these SPIs (as on the wire) waits for. */
 static struct gsa *holding(struct ike_glue *g, const uint8_t *msg, uint32_t len)
 {
+	struct gsa *x;
 	uint64_t si, sr;
 
 	if (len < 16)
 		return NULL;
 	si = get64(msg);
 	sr = get64(msg + 8);
-	for (struct gsa *x = g->list; x; x = x->next)
-		if (x->held || installing(x))
-			if (x->up && (x->spi == si || x->spi == sr))
-				return x;
-	return NULL;
+	x = gsa_by_spi(g, si);
+	if (!x)
+		x = gsa_by_spi(g, sr);
+	return x && (x->held || installing(x)) ? x : NULL;
 }
 
 int glue_send(void *user, const struct ike_dgram *d)
@@ -326,6 +405,7 @@ static void rx(void *arg, const struct agent_dgram *d)
 	struct sockaddr_storage l, r;
 	struct ike_dgram in;
 	uint64_t now = agent_now_ms();
+	struct gsa *x;
 	int rc;
 
 	conv_to_sockaddr(&d->dst, d->dport, &l);
@@ -341,8 +421,8 @@ static void rx(void *arg, const struct agent_dgram *d)
 	/* what the call sent waits for the card work it started, or that its SA has in flight */
 	while (g->rxq) {
 		struct held *h = g->rxq;
-		struct gsa *x = g->rx_gsa && installing(g->rx_gsa) ? g->rx_gsa : holding(g, h->d.msg, h->d.len);
 
+		x = g->rx_gsa && installing(g->rx_gsa) ? g->rx_gsa : holding(g, h->d.msg, h->d.len);
 		g->rxq = h->next;
 		if (x) {
 			held_append(&x->held, h);
@@ -351,20 +431,22 @@ static void rx(void *arg, const struct agent_dgram *d)
 			free(h);
 		}
 	}
-	if (rc == 0)
-		for (struct gsa *x = g->list; x; x = x->next)
-			if (x->up && (x->spi == g->hdr_spi_i || x->spi == g->hdr_spi_r)) {
-				/* liveness for DPD, and the SPI pair as on the wire */
-				x->last_rx_ms = now;
-				x->spi_i = g->hdr_spi_i;
-				x->spi_r = g->hdr_spi_r;
-				if (x->s) {
-					x->s->ike_spi_i = x->spi_i;
-					x->s->ike_spi_r = x->spi_r;
-				}
-				break;
-			}
-	glue_sweep_pending(g);
+	x = rc == 0 ? gsa_by_spi(g, g->hdr_spi_i) : NULL;
+	if (rc == 0 && !x)
+		x = gsa_by_spi(g, g->hdr_spi_r);
+	if (x) {
+		/* liveness for DPD, and the SPI pair as on the wire */
+		x->last_rx_ms = now;
+		x->spi_i = g->hdr_spi_i;
+		x->spi_r = g->hdr_spi_r;
+		if (x->s) {
+			x->s->ike_spi_i = x->spi_i;
+			x->s->ike_spi_r = x->spi_r;
+		}
+	}
+	if (g->made_in_rx)
+		glue_sweep_pending(g);
+	g->made_in_rx = false;
 	glue_drain(g);
 }
 
@@ -514,6 +596,7 @@ void ike_glue_stop(struct agent *a)
 		g->list->initiator = false;
 		gsa_free(g, g->list);
 	}
+	free(g->hash);
 	while (g->inits) {
 		struct initr *r = g->inits;
 

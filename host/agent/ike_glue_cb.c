@@ -54,8 +54,8 @@ static int cb_get_profile(void *user, const struct ike_id *peer, const struct ik
 	x->natt = conv_from_sockaddr(local, &x->local) == g->a->cfg->g.natt_port;
 	x->spi_i = g->hdr_spi_i;
 	x->spi_r = g->hdr_spi_r;
-	x->next = g->list;
-	g->list = x;
+	gsa_link(g, x);
+	g->made_in_rx = true;
 	glue_fill_profile(p, psk, x, out);
 	log_debug("ike: %s from %s:%u matches profile %s (vrf %s)", ids, ra, rport, p->name,
 		  profile_vrf(cfg, p)->name);
@@ -303,7 +303,7 @@ static void cb_ike_up(void *user, uint64_t spi, uint64_t old_spi, const struct i
 			log_warn("ike: profile %s: the responder is %s, which the profile's match does not accept; deleting",
 				 x->profile, ids);
 			x->up = true;
-			x->spi = spi;
+			gsa_set_spi(g, x, spi);
 			glue_queue(g, W_DELETE_IKE, spi, 0);
 			return;
 		}
@@ -312,7 +312,7 @@ static void cb_ike_up(void *user, uint64_t spi, uint64_t old_spi, const struct i
 			 (unsigned long long)spi, ident_str(&id, ids, sizeof(ids)));
 	}
 	x->up = true;
-	x->spi = spi;
+	gsa_set_spi(x->g, x, spi);
 	x->last_rx_ms = agent_now_ms();
 	x->probe_ms = x->dead_at_ms = 0;
 	if (old_spi) {
@@ -341,8 +341,8 @@ static void cb_ike_down(void *user, uint64_t spi, enum ike_down_reason why)
 
 	if (why == IKE_DOWN_REKEYED)
 		return; /* the record moved on to the new IKE SA */
-	for (struct gsa *x = g->list; x; x = x->next)
-		if ((x->up || x->initiator) && x->spi == spi) {
+	for (struct gsa *x = gsa_by_spi_any(g, spi); x; x = NULL)
+		if (x->up || x->initiator) {
 			if (!x->up)
 				log_info("ike: profile %s: attempt %016llx failed (%s)", x->profile,
 					 (unsigned long long)spi,

@@ -18,6 +18,7 @@
 #define GLUE_QUEUE 256
 #define KEEPALIVE_MS 20000u   /* RFC 3948 4: NAT-T keepalive period */
 #define IDLE_CHECK_MS 1000u   /* how often idle sessions' inbound counters are looked at */
+#define WALK_MS 50u           /* how often every record's timers are looked at */
 
 enum work_kind { W_REKEY_CHILD = 1, W_DELETE_CHILD, W_DELETE_IKE, W_DPD, W_DROP };
 
@@ -62,7 +63,8 @@ struct gsa {
 	bool retry_now;        /* initiator: dropped for want of an answer; the next try at once */
 	uint64_t started_ms;   /* initiator: when the attempt started */
 	struct held *held;     /* datagrams waiting for the card (in order) */
-	struct gsa *next;
+	struct gsa *next, **pprev; /* g->list */
+	struct gsa *hnext;     /* g->hash chain (by spi, when not 0) */
 };
 
 /* A profile with initiate = true: when its next attempt is due (no record of it in list). */
@@ -83,6 +85,10 @@ struct ike_glue {
 	const struct agent_dgram *cur; /* the datagram being fed to the library (NULL outside rx) */
 	struct held *rxq;       /* what the library sent during that call, sorted out after it */
 	struct gsa *rx_gsa;     /* the record whose CHILD SA that call started installing */
+	bool made_in_rx;        /* get_profile made a record during that call */
+	struct gsa **hash;      /* records by our IKE SPI: per datagram, not a walk of the list */
+	unsigned hash_n, hash_used;
+	uint64_t walk_ms;       /* next walk of every record (DPD, keepalives, initiator) */
 	uint64_t idle_check_ms;
 };
 
@@ -92,6 +98,9 @@ struct ike_ike_prop glue_ike_prop(const struct cfg_proposal *p);
 void glue_queue(struct ike_glue *g, uint8_t kind, uint64_t spi, uint32_t spi_in);
 void glue_drain(struct ike_glue *g);
 struct initr *initr_get(struct ike_glue *g, const char *profile);
+/* A new record into g->list; its SPI into the index (0: none yet). */
+void gsa_link(struct ike_glue *g, struct gsa *x);
+void gsa_set_spi(struct ike_glue *g, struct gsa *x, uint64_t spi);
 void gsa_free(struct ike_glue *g, struct gsa *x);
 void gsa_session_down(struct gsa *x);
 struct session *gsa_session(struct gsa *x);
@@ -99,7 +108,9 @@ struct gchild *gchild_by_spi(struct gsa *x, uint32_t spi_in);
 struct gchild *gchild_by_id(struct gsa *x, uint32_t id);
 void gchild_del(struct gsa *x, struct gchild *c);
 void gchild_add(struct gsa *x, uint32_t id, uint32_t spi_in, bool installing);
+/* The record of our IKE SPI spi: up ones only, or (any) also one not up yet. */
 struct gsa *gsa_by_spi(struct ike_glue *g, uint64_t spi);
+struct gsa *gsa_by_spi_any(struct ike_glue *g, uint64_t spi);
 bool gsa_known(struct ike_glue *g, const struct gsa *x);
 /* Held datagrams of x go out once none of its children waits for the card. */
 void glue_release(struct ike_glue *g, struct gsa *x);

@@ -126,14 +126,14 @@ static void initiate(struct ike_glue *g, const struct cfg_profile *p, uint64_t n
 	conv_to_sockaddr(&p->remote, 500, &r);
 	rc = ike_initiate(g->ctx, &prof, (const struct sockaddr *)&l, (const struct sockaddr *)&r, now, &spi);
 	explicit_bzero(&prof, sizeof(prof));
-	x->next = g->list;
-	g->list = x;
+	gsa_link(g, x);
 	if (rc) {
 		log_warn("ike: profile %s: cannot initiate to %s: %s", p->name, ra, strerror(-rc));
 		gsa_free(g, x);
 		return;
 	}
-	x->spi = x->spi_i = spi;
+	gsa_set_spi(g, x, spi);
+	x->spi_i = spi;
 	log_info("ike: profile %s: initiating to %s (IKE SA %016llx)", p->name, ra, (unsigned long long)spi);
 }
 
@@ -176,6 +176,12 @@ void ike_glue_tick(struct agent *a)
 		return;
 	if (ike_ctx_next_timer(g->ctx) <= now)
 		ike_ctx_tick(g->ctx, now);
+	/* the walks below have second-scale deadlines: not on every pass of a busy loop */
+	if (now < g->walk_ms) {
+		glue_drain(g);
+		return;
+	}
+	g->walk_ms = now + WALK_MS;
 	for (struct gsa *x = g->list, *nx; x; x = nx) {
 		nx = x->next;
 		if (!x->up || !x->s)
