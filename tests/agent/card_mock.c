@@ -142,8 +142,11 @@ static int m_port(void *ctx, const struct vrfsec_port_settings *p)
 
 static int m_inject(void *ctx, const struct vrfsec_inject *p)
 {
-	(void)p;
-	((struct card_mock *)ctx)->n_inject++;
+	struct card_mock *m = ctx;
+	unsigned k = ++m->n_inject % 4;
+
+	m->frame_len[k] = p->len < sizeof(m->frame[k]) ? p->len : (uint32_t)sizeof(m->frame[k]);
+	memcpy(m->frame[k], p->frame, m->frame_len[k]);
 	return 0;
 }
 

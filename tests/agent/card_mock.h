@@ -27,6 +27,8 @@ struct card_mock {
 	bool fail_sa_update;                /* every sa_update fails with -EINVAL */
 	uint32_t labels[16], label_vrf[16];
 	unsigned n_labels;
+	uint8_t frame[4][2048];              /* injected frames, frame[n_inject % 4] the latest */
+	uint32_t frame_len[4];
 	/* the asynchronous path: commands apply when queued (as the card would when it takes them
 	 * in ring order), their answers go out at submit, or with hold set only at mock_release */
 	struct card *card;
