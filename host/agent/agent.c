@@ -68,6 +68,7 @@ void agent_stop(struct agent *a)
 	ike_glue_stop(a);
 	if (a->card.dev) {
 		sess_mgr_fini(&a->sm);
+		card_settle(&a->card, 0); /* the sessions' teardown before the handoff's */
 		handoff_clear(a);
 		vrfsec_datapath_set(a->card.dev, false);
 		card_drv_close(&a->card);

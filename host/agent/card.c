@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The card seam's real implementation (libvrfsec synchronous calls), slot allocators, the RIB. */
+/* The card seam's real implementation (libvrfsec: synchronous calls, and one batch for the
+ * asynchronous path), slot allocators, the RIB. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,7 @@ int card_init(struct card *c, const struct card_ops *ops, void *ctx, uint32_t ma
 
 void card_fini(struct card *c)
 {
+	card_queue_fini(c);
 	idalloc_fini(&c->sa);
 	idalloc_fini(&c->nh);
 }
@@ -95,61 +97,128 @@ void card_nh_free(struct card *c, uint32_t idx)
 	idalloc_put(&c->nh, idx);
 }
 
-/* ---- libvrfsec ----------------------------------------------------------------------------- */
+/* ---- libvrfsec: ctx is the struct card ------------------------------------------------------ */
 
 static int d_sa_add(void *ctx, const struct vrfsec_sa_cfg *sa)
 {
-	return vrfsec_sa_add_sync(ctx, sa);
+	return vrfsec_sa_add_sync(((struct card *)ctx)->dev, sa);
 }
 static int d_sa_update(void *ctx, const struct vrfsec_sa_cfg *sa)
 {
-	return vrfsec_sa_update_sync(ctx, sa);
+	return vrfsec_sa_update_sync(((struct card *)ctx)->dev, sa);
 }
 static int d_sa_del(void *ctx, uint32_t idx)
 {
-	return vrfsec_sa_del_sync(ctx, idx);
+	return vrfsec_sa_del_sync(((struct card *)ctx)->dev, idx);
 }
 static int d_route_add(void *ctx, const struct vrfsec_route_cfg *r)
 {
-	return vrfsec_route_add_sync(ctx, r);
+	return vrfsec_route_add_sync(((struct card *)ctx)->dev, r);
 }
 static int d_route_del(void *ctx, const struct vrfsec_route_cfg *r)
 {
-	return vrfsec_route_del_sync(ctx, r);
+	return vrfsec_route_del_sync(((struct card *)ctx)->dev, r);
 }
 static int d_nh_set(void *ctx, const struct vrfsec_nh_cfg *nh)
 {
-	return vrfsec_nh_set_sync(ctx, nh);
+	return vrfsec_nh_set_sync(((struct card *)ctx)->dev, nh);
 }
 static int d_label_map(void *ctx, const struct vrfsec_label_cfg *l)
 {
-	return vrfsec_label_map_sync(ctx, l);
+	return vrfsec_label_map_sync(((struct card *)ctx)->dev, l);
 }
 static int d_vrf_set(void *ctx, const struct vrfsec_vrf_cfg *v)
 {
-	return vrfsec_vrf_set_sync(ctx, v);
+	return vrfsec_vrf_set_sync(((struct card *)ctx)->dev, v);
 }
 static int d_port_set(void *ctx, const struct vrfsec_port_settings *p)
 {
-	return vrfsec_port_set_sync(ctx, p);
+	return vrfsec_port_set_sync(((struct card *)ctx)->dev, p);
 }
 static int d_inject(void *ctx, const struct vrfsec_inject *p)
 {
-	return vrfsec_inject_send(ctx, p);
+	return vrfsec_inject_send(((struct card *)ctx)->dev, p);
 }
 static const char *d_errmsg(void *ctx)
 {
-	const struct vrfsec_result *r = vrfsec_last_result(ctx);
-	const char *m = vrfsec_errmsg(ctx);
+	struct vrfsec_dev *dev = ((struct card *)ctx)->dev;
+	const struct vrfsec_result *r = vrfsec_last_result(dev);
+	const char *m = vrfsec_errmsg(dev);
 
 	if (m && m[0])
 		return m;
 	return r && r->status ? vrfsec_detail_str(r->detail) : "";
 }
 
+static int d_queue(void *ctx, const struct card_cmd *cmd)
+{
+	struct vrfsec_batch *b = ((struct card *)ctx)->batch;
+
+	switch (cmd->op) {
+	case CARD_SA_ADD:
+		return vrfsec_batch_sa_add(b, &cmd->u.sa);
+	case CARD_SA_UPDATE:
+		return vrfsec_batch_sa_update(b, &cmd->u.sa);
+	case CARD_SA_DEL:
+		return vrfsec_batch_sa_del(b, cmd->u.idx);
+	case CARD_ROUTE_ADD:
+		return vrfsec_batch_route_add(b, &cmd->u.route);
+	case CARD_ROUTE_DEL:
+		return vrfsec_batch_route_del(b, &cmd->u.route);
+	case CARD_NH_SET:
+		return vrfsec_batch_nh_set(b, &cmd->u.nh);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int d_submit(void *ctx)
+{
+	return vrfsec_batch_submit(((struct card *)ctx)->batch);
+}
+
+static int d_wait(void *ctx, unsigned timeout_ms)
+{
+	int rc = vrfsec_batch_wait(((struct card *)ctx)->batch, timeout_ms);
+
+	/* a command's failure went to its job; only a card that does not answer is ours */
+	return rc == -ETIMEDOUT || rc == -ENODEV ? rc : 0;
+}
+
+/* One command of the batch answered. The card reports the first failing entry of a command and
+ * how many it applied: the entries before it applied, it failed, the ones after it applied when
+ * it was the only failure, else which of them failed is unknown and all of them count as failed
+ * (their jobs undo them; undoing what did apply is harmless). */
+static void d_result(void *arg, const struct vrfsec_result *res)
+{
+	struct card *c = arg;
+	bool one = res->count - res->done <= 1;
+
+	for (uint32_t k = 0; k < res->count; k++) {
+		int st = 0;
+
+		if (res->status && (res->failed == VRFSEC_ABI_NONE || k == res->failed ||
+				    (k > res->failed && !one)))
+			st = res->status;
+		card_done(c, res->first_seq + k, st);
+	}
+}
+
 static const struct card_ops drv_ops = {
-	d_sa_add,    d_sa_update, d_sa_del, d_route_add, d_route_del, d_nh_set,
-	d_label_map, d_vrf_set,	  d_port_set, d_inject,	 d_errmsg,
+	.queue = d_queue,
+	.submit = d_submit,
+	.wait = d_wait,
+	.sa_add = d_sa_add,
+	.sa_update = d_sa_update,
+	.sa_del = d_sa_del,
+	.route_add = d_route_add,
+	.route_del = d_route_del,
+	.nh_set = d_nh_set,
+	.label_map = d_label_map,
+	.vrf_set = d_vrf_set,
+	.port_set = d_port_set,
+	.inject = d_inject,
+	.errmsg = d_errmsg,
 };
 
 int card_drv_open(struct card *c, const char *spec, char *err, size_t n)
@@ -173,7 +242,16 @@ int card_drv_open(struct card *c, const char *spec, char *err, size_t n)
 		vrfsec_close(dev);
 		return rc;
 	}
-	rc = card_init(c, &drv_ops, dev, info.max_sa, info.max_nh, info.max_vrf);
+	rc = card_init(c, &drv_ops, c, info.max_sa, info.max_nh, info.max_vrf);
+	if (rc == 0) {
+		struct vrfsec_batch_cfg bc = { .fn = d_result, .arg = c };
+
+		rc = vrfsec_batch_create(dev, &bc, &c->batch);
+		if (rc) {
+			snprintf(err, n, "%s: batch: %s", spec, vrfsec_errmsg(dev));
+			card_fini(c);
+		}
+	}
 	if (rc) {
 		vrfsec_close(dev);
 		return rc;
@@ -187,6 +265,10 @@ int card_drv_open(struct card *c, const char *spec, char *err, size_t n)
 
 void card_drv_close(struct card *c)
 {
+	if (c->dev && card_settle(c, 0) != 0)
+		log_warn("card: commands still unanswered at close");
+	vrfsec_batch_destroy(c->batch);
+	c->batch = NULL;
 	card_fini(c);
 	vrfsec_close(c->dev);
 	c->dev = NULL;
@@ -278,6 +360,69 @@ int rib_del(struct rib *r, struct card *c, uint16_t vrf, const struct prefix *ds
 	err = c->ops->route_del(c->ctx, &rc);
 	*e = r->v[--r->n];
 	return err == -ENOENT ? 0 : err;
+}
+
+static struct rib_entry *append(struct rib *r, const struct rib_entry *e)
+{
+	if (r->n == r->cap) {
+		unsigned cap = r->cap ? 2 * r->cap : 64;
+		struct rib_entry *v = realloc(r->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		r->v = v;
+		r->cap = cap;
+	}
+	r->v[r->n] = *e;
+	return &r->v[r->n++];
+}
+
+static int stage_route(struct card *c, uint8_t op, uint16_t vrf, const struct prefix *dst,
+		       uint32_t nh, struct card_job *job)
+{
+	struct card_cmd cmd = { .op = op, .job = job };
+
+	to_cfg(&cmd.u.route, vrf, dst, nh);
+	return card_q(c, &cmd);
+}
+
+int rib_add_q(struct rib *r, struct card *c, const struct rib_entry *e, struct card_job *job)
+{
+	struct rib_entry *old = find(r, e->vrf, &e->dst);
+
+	if (old && (old->kind != e->kind || old->owner != e->owner))
+		return -EEXIST;
+	if (old)
+		*old = *e;
+	else if (!append(r, e))
+		return -ENOMEM;
+	return stage_route(c, CARD_ROUTE_ADD, e->vrf, &e->dst, e->nh, job);
+}
+
+int rib_set_nh_q(struct rib *r, struct card *c, uint16_t vrf, const struct prefix *dst, uint32_t nh,
+		 const char *via, struct card_job *job)
+{
+	struct rib_entry *e = find(r, vrf, dst);
+	bool same;
+
+	if (!e)
+		return -ENOENT;
+	same = e->nh == nh;
+	e->nh = nh;
+	snprintf(e->via, sizeof(e->via), "%s", via);
+	return same ? 0 : stage_route(c, CARD_ROUTE_ADD, vrf, dst, nh, job); /* ROUTE_ADD replaces */
+}
+
+int rib_del_q(struct rib *r, struct card *c, uint16_t vrf, const struct prefix *dst)
+{
+	struct rib_entry *e = find(r, vrf, dst);
+	int rc;
+
+	if (!e)
+		return -ENOENT;
+	rc = stage_route(c, CARD_ROUTE_DEL, vrf, dst, e->nh, NULL);
+	*e = r->v[--r->n];
+	return rc;
 }
 
 void rib_free(struct rib *r)

@@ -232,6 +232,9 @@ static json_t *do_inject(struct agent *a, json_t *req)
 		}
 	}
 	rc = child_up(s, &cp, &child); /* wipes cp's keys */
+	/* a test hook may wait for the card: the reply says whether the child is in */
+	if (rc == 0 && card_settle(&a->card, 0) == 0 && !session_child(s, child))
+		rc = -EIO;
 	if (rc) {
 		session_down(s);
 		return err_reply("child_up: %s", rc == -EHOSTUNREACH ? "next hop MAC unknown (ARP sent; retry)"

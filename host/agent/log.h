@@ -15,6 +15,10 @@ enum log_level log_level_get(void);
 int log_level_parse(const char *s);
 const char *log_level_name(enum log_level level);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Keep info and debug lines (stderr) until log_flush() (the event loop calls it before it
+ * sleeps; also at exit); errors and warnings always go out at once. Off by default. */
+void log_buffer(bool on);
+void log_flush(void);
 
 #define log_err(...) log_msg(LOG_LVL_ERR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* vrfsecd: the host agent. Event loop over the card (punt ring, events, completions), the
  * control socket and signals (SIGHUP reloads, SIGTERM/SIGINT stop). The loop sleeps in epoll on
- * the card's notify fd (vrfsec_notify_enable); a card that cannot signal is polled instead. */
+ * the card's notify fd (vrfsec_notify_enable); a card that cannot signal is polled instead.
+ * Table work is staged during a pass and flushed once at its end (card_flush); the card's
+ * answers come back as completions in a later pass (card_process), never waited for. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -103,6 +105,7 @@ static int card_pass(struct agent *a, uint8_t *buf, uint32_t cap)
 		if (rc < 0)
 			return rc;
 	} while (rc >= CPL_BUDGET);
+	card_process(&a->card); /* answered card work: next stages, held IKE replies */
 	do {
 		n = vrfsec_event_read(a->card.dev, evs, EV_BATCH);
 		if (n < 0)
@@ -155,6 +158,7 @@ static int run(struct agent *a)
 		int n, rc;
 
 		a->now_ms = agent_now_ms();
+		log_flush(); /* what this pass logged, before sleeping */
 		n = epoll_wait(a->epfd, evs, 16, sleep_ms(a, next_tick, more));
 		if (n < 0 && errno != EINTR)
 			return -errno;
@@ -207,6 +211,10 @@ static int run(struct agent *a)
 			session_tick(&a->sm, a->now_ms);
 			neigh_tick(a);
 		}
+		/* the card work of this whole pass (every IKE message read, timers, the control
+		 * socket) goes out in one flush; the loop does not wait for the answers */
+		card_process(&a->card);
+		card_flush(&a->card);
 	}
 	return 0;
 }
@@ -272,6 +280,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	log_setup(use_syslog, level >= 0 ? (enum log_level)level : LOG_LVL_INFO);
+	log_buffer(true);
 	memset(&a, 0, sizeof(a));
 	rc = agent_start(&a, conf, err, sizeof(err));
 	if (rc) {

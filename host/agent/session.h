@@ -9,6 +9,11 @@
  * A rekey is make-before-break: the new pair goes in, the routes' next hop switches to the new
  * outbound SA in one NH_SET, the old pair leaves after the grace period.
  *
+ * The card is programmed through its asynchronous path (card_q; the agent's loop flushes and
+ * processes answers): child_up()/child_rekey() return once the work is staged, the child is
+ * CHILD_INSTALLING until the card answered, and hooks.child_installed reports the outcome. SAs
+ * go in first; the next hop and routes (or a rekey's switch) only after the card took them.
+ *
  * The other direction: card events (soft lifetime, sequence space nearly used, hard lifetime,
  * idle inbound SA) and operator actions reach IKE through struct session_hooks.
  *
@@ -51,6 +56,10 @@ struct session_hooks {
 	/* The operator cleared the session: send a DELETE for the IKE SA. The session layer
 	 * calls session_down() itself right after this returns. */
 	void (*clearing)(void *arg, struct session *s);
+	/* A child_up()/child_rekey() was answered by the card: status 0, the SAs, the next hop and
+	 * the routes are in (a rekey's switch done); else the child is gone again and nothing of it
+	 * is left on the card. Not called for a child removed before the answer. */
+	void (*child_installed)(void *arg, struct session *s, uint32_t child_id, int status);
 };
 
 /* One direction's keying material (RFC 4106: AES key followed by the 4-byte salt). */
@@ -82,11 +91,18 @@ struct child_params {
 	struct prefix remote[CFG_MAX_TS], local[CFG_MAX_TS];
 };
 
-enum child_state { CHILD_INSTALLED = 1, CHILD_DRAINING };
+enum child_state { CHILD_INSTALLED = 1, CHILD_DRAINING, CHILD_INSTALLING };
 
 struct child {
 	uint32_t id;
+	struct session *s;
 	enum child_state state;
+	struct card_job *job;     /* the card work in flight (installing) */
+	uint32_t rekey_of;        /* installing as the rekey of this child */
+	bool job_switch;          /* the job is a rekey's switch */
+	bool routes_in;           /* the routes were staged (in the RIB) */
+	bool nh_set;              /* the next hop was pointed at an SA */
+	unsigned old_n_routes;    /* the rekeyed child's routes, to give back if the switch fails */
 	uint32_t spi_in, spi_out;
 	uint32_t sa_in, sa_out;   /* card slots */
 	uint32_t nh;              /* next hop slot the routes use (VRFSEC_ABI_NONE when draining) */
@@ -158,13 +174,16 @@ int session_create(struct sess_mgr *m, const struct session_params *p, struct se
  * NULL or af 0) is what the peer asked for (CP INTERNAL_IP4_ADDRESS), honoured when free.
  * The lease is released with the session. 0, -ENOSPC, -ENOENT (no pool of that family). */
 int session_lease_vip(struct session *s, uint8_t af, const struct ipaddr *want, struct ipaddr *got);
-/* Program a CHILD SA pair with its routes. 0 and *child_id; -EEXIST (a route is another
- * session's), -ENOSPC (card slots), -EHOSTUNREACH (next hop MAC unknown: resolution started,
- * retry), or the card's error. On failure nothing is left on the card. Keys are wiped. */
+/* Program a CHILD SA pair with its routes: 0 and *child_id once staged (the outcome comes to
+ * hooks.child_installed); -EEXIST (a route is another session's), -ENOSPC (card slots),
+ * -EHOSTUNREACH (next hop MAC unknown: resolution started, retry), -ENOMEM: then nothing was
+ * staged. Keys are wiped. */
 int child_up(struct session *s, struct child_params *p, uint32_t *child_id);
 /* Make-before-break rekey of child old_id: the new pair is installed and takes over the
- * routes; the old pair is removed after the grace period. The session switches to the
- * profile of the same name in the current configuration (if it still exists in the same VRF). */
+ * routes; the old pair is removed after the grace period (as child_up: staged, the outcome to
+ * hooks.child_installed; a failed switch leaves the old pair installed). The session switches
+ * to the profile of the same name in the current configuration (if it still exists in the
+ * same VRF). */
 int child_rekey(struct session *s, uint32_t old_id, struct child_params *p, uint32_t *new_id);
 /* Remove one CHILD SA pair and its routes now. */
 int child_down(struct session *s, uint32_t child_id);

@@ -2,6 +2,7 @@
 /* IKEv2 PRF, prf+, key derivation, PSK AUTH, AES-GCM and hashes on OpenSSL 3 EVP. */
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -44,22 +45,53 @@ int ike_random(void *p, size_t n)
 	return RAND_bytes(p, (int)n) == 1 ? 0 : -EIO;
 }
 
+/* One HMAC context per digest, made once, copied per call: fetching the MAC and the digest by
+ * name on every PRF call (a dozen per IKE SA) cost more than the hashing. */
+static EVP_MAC_CTX *prf_tmpl[4]; /* SHA1, SHA256, SHA384, SHA512; read-only once made */
+static pthread_once_t prf_once = PTHREAD_ONCE_INIT;
+
+static void prf_make(void)
+{
+	static const uint16_t ids[4] = { IKE_PRF_HMAC_SHA1, IKE_PRF_HMAC_SHA2_256, IKE_PRF_HMAC_SHA2_384,
+					 IKE_PRF_HMAC_SHA2_512 };
+	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+
+	for (unsigned i = 0; mac && i < 4; i++) {
+		OSSL_PARAM params[] = {
+			OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)prf_digest(ids[i]), 0),
+			OSSL_PARAM_construct_end(),
+		};
+
+		prf_tmpl[i] = EVP_MAC_CTX_new(mac);
+		if (prf_tmpl[i] && EVP_MAC_CTX_set_params(prf_tmpl[i], params) != 1) {
+			EVP_MAC_CTX_free(prf_tmpl[i]);
+			prf_tmpl[i] = NULL;
+		}
+	}
+	EVP_MAC_free(mac); /* the contexts hold their own reference */
+}
+
+static void __attribute__((destructor)) prf_free(void)
+{
+	for (unsigned i = 0; i < 4; i++) {
+		EVP_MAC_CTX_free(prf_tmpl[i]);
+		prf_tmpl[i] = NULL;
+	}
+}
+
 int ike_prf(uint16_t prf, const uint8_t *key, size_t klen, const struct ike_iov *v, unsigned n,
 	    uint8_t *out)
 {
-	const char *md = prf_digest(prf);
-	if (!md)
+	int k = prf == IKE_PRF_HMAC_SHA1 ? 0 : prf == IKE_PRF_HMAC_SHA2_256 ? 1
+		: prf == IKE_PRF_HMAC_SHA2_384 ? 2 : prf == IKE_PRF_HMAC_SHA2_512 ? 3 : -1;
+	if (k < 0)
 		return -ENOTSUP;
-	EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	EVP_MAC_CTX *c = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	pthread_once(&prf_once, prf_make);
+	EVP_MAC_CTX *c = prf_tmpl[k] ? EVP_MAC_CTX_dup(prf_tmpl[k]) : NULL;
 	int rc = -EIO;
-	OSSL_PARAM params[] = {
-		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)md, 0),
-		OSSL_PARAM_construct_end(),
-	};
 	/* HMAC accepts an empty key; OpenSSL wants a non-NULL pointer for it */
 	static const uint8_t nokey[1];
-	if (c && EVP_MAC_init(c, klen ? key : nokey, klen, params) == 1) {
+	if (c && EVP_MAC_init(c, klen ? key : nokey, klen, NULL) == 1) {
 		unsigned i;
 		for (i = 0; i < n; i++)
 			if (v[i].n && EVP_MAC_update(c, v[i].p, v[i].n) != 1)
@@ -69,7 +101,6 @@ int ike_prf(uint16_t prf, const uint8_t *key, size_t klen, const struct ike_iov 
 			rc = 0;
 	}
 	EVP_MAC_CTX_free(c);
-	EVP_MAC_free(mac);
 	return rc;
 }
 

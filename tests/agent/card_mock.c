@@ -142,8 +142,11 @@ static int m_port(void *ctx, const struct vrfsec_port_settings *p)
 
 static int m_inject(void *ctx, const struct vrfsec_inject *p)
 {
-	(void)p;
-	((struct card_mock *)ctx)->n_inject++;
+	struct card_mock *m = ctx;
+	unsigned k = ++m->n_inject % 4;
+
+	m->frame_len[k] = p->len < sizeof(m->frame[k]) ? p->len : (uint32_t)sizeof(m->frame[k]);
+	memcpy(m->frame[k], p->frame, m->frame_len[k]);
 	return 0;
 }
 
@@ -153,14 +156,87 @@ static const char *m_errmsg(void *ctx)
 	return "mock";
 }
 
-static const struct card_ops mock_ops = { m_sa_add,  m_sa_update, m_sa_del, m_route_add,
-					  m_route_del, m_nh_set,  m_label,  m_vrf,
-					  m_port,    m_inject,	  m_errmsg };
+static int m_queue(void *ctx, const struct card_cmd *cmd)
+{
+	struct card_mock *m = ctx;
+	int rc;
+
+	if (m->n_ans == sizeof(m->ans) / sizeof(m->ans[0]))
+		return -EAGAIN;
+	switch (cmd->op) {
+	case CARD_SA_ADD:
+		rc = m_sa_add(m, &cmd->u.sa);
+		break;
+	case CARD_SA_UPDATE:
+		rc = m_sa_update(m, &cmd->u.sa);
+		break;
+	case CARD_SA_DEL:
+		rc = m_sa_del(m, cmd->u.idx);
+		break;
+	case CARD_ROUTE_ADD:
+		rc = m_route_add(m, &cmd->u.route);
+		break;
+	case CARD_ROUTE_DEL:
+		rc = m_route_del(m, &cmd->u.route);
+		break;
+	case CARD_NH_SET:
+		rc = m_nh_set(m, &cmd->u.nh);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (m->fail_op == cmd->op) {
+		/* the card refuses it: undo what the call above applied */
+		if (rc == 0 && cmd->op == CARD_SA_ADD)
+			m->sa_used[cmd->u.sa.idx] = false;
+		if (rc == 0 && cmd->op == CARD_ROUTE_ADD)
+			m_route_del(m, &cmd->u.route);
+		rc = m->fail_op_rc ? m->fail_op_rc : -EINVAL;
+		m->fail_op = 0;
+	}
+	if (m->n_ops < sizeof(m->ops))
+		m->ops[m->n_ops++] = cmd->op;
+	m->ans[m->n_ans].seq = m->seq++;
+	m->ans[m->n_ans++].rc = rc;
+	return 0;
+}
+
+void mock_release(struct card_mock *m)
+{
+	for (unsigned i = 0; i < m->n_ans; i++)
+		card_done(m->card, m->ans[i].seq, m->ans[i].rc);
+	m->n_ans = 0;
+}
+
+static int m_submit(void *ctx)
+{
+	struct card_mock *m = ctx;
+
+	m->n_submits++;
+	if (!m->hold)
+		mock_release(m);
+	return 0;
+}
+
+static int m_wait(void *ctx, unsigned timeout_ms)
+{
+	(void)timeout_ms;
+	mock_release(ctx);
+	return 0;
+}
+
+static const struct card_ops mock_ops = {
+	.queue = m_queue,	  .submit = m_submit,	.wait = m_wait,	      .sa_add = m_sa_add,
+	.sa_update = m_sa_update, .sa_del = m_sa_del,	.route_add = m_route_add,
+	.route_del = m_route_del, .nh_set = m_nh_set,	.label_map = m_label, .vrf_set = m_vrf,
+	.port_set = m_port,	  .inject = m_inject,	.errmsg = m_errmsg,
+};
 
 void card_mock_init(struct card *c, struct card_mock *m)
 {
 	memset(m, 0, sizeof(*m));
 	memset(c, 0, sizeof(*c));
+	m->card = c;
 	card_init(c, &mock_ops, m, MOCK_SA, MOCK_NH, 8);
 }
 

@@ -27,7 +27,26 @@ struct card_mock {
 	bool fail_sa_update;                /* every sa_update fails with -EINVAL */
 	uint32_t labels[16], label_vrf[16];
 	unsigned n_labels;
+	uint8_t frame[4][2048];              /* injected frames, frame[n_inject % 4] the latest */
+	uint32_t frame_len[4];
+	/* the asynchronous path: commands apply when queued (as the card would when it takes them
+	 * in ring order), their answers go out at submit, or with hold set only at mock_release */
+	struct card *card;
+	bool hold;
+	int fail_op;                        /* a card_op whose next queued command fails ... */
+	int fail_op_rc;                     /* ... with this (0: -EINVAL); then fail_op clears */
+	uint8_t ops[256];                   /* card_op of every queued command, in order */
+	unsigned n_ops, n_submits;
+	struct {
+		uint64_t seq;
+		int rc;
+	} ans[512];
+	unsigned n_ans;
+	uint64_t seq;
 };
+
+/* Answer what is held (also what ops->wait does). */
+void mock_release(struct card_mock *m);
 
 /* A struct card over the mock with small tables. */
 void card_mock_init(struct card *c, struct card_mock *m);
