@@ -63,7 +63,8 @@ int card_init(struct card *c, const struct card_ops *ops, void *ctx, uint32_t ma
 	c->max_sa = max_sa;
 	c->max_nh = max_nh;
 	c->max_vrf = max_vrf;
-	if (idalloc_init(&c->sa, 1, max_sa) || idalloc_init(&c->nh, 1, max_nh)) {
+	c->sa_owner = calloc((size_t)max_sa + 1, sizeof(*c->sa_owner));
+	if (!c->sa_owner || idalloc_init(&c->sa, 1, max_sa) || idalloc_init(&c->nh, 1, max_nh)) {
 		card_fini(c);
 		return -ENOMEM;
 	}
@@ -72,6 +73,8 @@ int card_init(struct card *c, const struct card_ops *ops, void *ctx, uint32_t ma
 
 void card_fini(struct card *c)
 {
+	free(c->sa_owner);
+	c->sa_owner = NULL;
 	card_queue_fini(c);
 	idalloc_fini(&c->sa);
 	idalloc_fini(&c->nh);
@@ -84,7 +87,19 @@ uint32_t card_sa_alloc(struct card *c)
 
 void card_sa_free(struct card *c, uint32_t idx)
 {
+	card_sa_own(c, idx, NULL);
 	idalloc_put(&c->sa, idx);
+}
+
+void card_sa_own(struct card *c, uint32_t idx, void *owner)
+{
+	if (c->sa_owner && idx <= c->max_sa)
+		c->sa_owner[idx] = owner;
+}
+
+void *card_sa_owner(const struct card *c, uint32_t idx)
+{
+	return c->sa_owner && idx <= c->max_sa ? c->sa_owner[idx] : NULL;
 }
 
 uint32_t card_nh_alloc(struct card *c)
@@ -276,12 +291,107 @@ void card_drv_close(struct card *c)
 
 /* ---- RIB ------------------------------------------------------------------------------------ */
 
+static uint32_t rib_hash(uint16_t vrf, const struct prefix *p)
+{
+	uint32_t h = 2166136261u ^ vrf;
+
+	h = (h ^ p->addr.af) * 16777619u;
+	h = (h ^ p->plen) * 16777619u;
+	for (unsigned i = 0; i < 16; i++)
+		h = (h ^ p->addr.a[i]) * 16777619u;
+	return h ^ (h >> 15);
+}
+
+static uint32_t *chain_head(const struct rib *r, const struct rib_entry *e)
+{
+	return &r->bucket[rib_hash(e->vrf, &e->dst) & (r->nbucket - 1)];
+}
+
 static struct rib_entry *find(const struct rib *r, uint16_t vrf, const struct prefix *dst)
 {
-	for (unsigned i = 0; i < r->n; i++)
-		if (r->v[i].vrf == vrf && prefix_eq(&r->v[i].dst, dst))
-			return &r->v[i];
+	if (!r->nbucket)
+		return NULL;
+	for (uint32_t k = r->bucket[rib_hash(vrf, dst) & (r->nbucket - 1)]; k; k = r->v[k - 1].hnext)
+		if (r->v[k - 1].vrf == vrf && prefix_eq(&r->v[k - 1].dst, dst))
+			return &r->v[k - 1];
 	return NULL;
+}
+
+/* Entry i into its chain. */
+static void link_entry(struct rib *r, uint32_t i)
+{
+	uint32_t *head = chain_head(r, &r->v[i]);
+
+	r->v[i].hnext = *head;
+	*head = i + 1;
+}
+
+/* Entry i out of its chain. */
+static void unlink_entry(struct rib *r, uint32_t i)
+{
+	uint32_t *k = chain_head(r, &r->v[i]);
+
+	while (*k && *k != i + 1)
+		k = &r->v[*k - 1].hnext;
+	if (*k)
+		*k = r->v[i].hnext;
+}
+
+/* Twice the buckets once there are more entries than buckets. */
+static int grow_index(struct rib *r)
+{
+	unsigned nb = r->nbucket ? 2 * r->nbucket : 256;
+	uint32_t *b = calloc(nb, sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	free(r->bucket);
+	r->bucket = b;
+	r->nbucket = nb;
+	for (uint32_t i = 0; i < r->n; i++)
+		link_entry(r, i);
+	return 0;
+}
+
+/* Remove entry e: the last entry moves into its place. */
+static void remove_entry(struct rib *r, struct rib_entry *e)
+{
+	uint32_t i = (uint32_t)(e - r->v), last = r->n - 1;
+
+	unlink_entry(r, i);
+	if (i != last) {
+		unlink_entry(r, last);
+		r->v[i] = r->v[last];
+		link_entry(r, i);
+	}
+	r->n--;
+}
+
+/* Entry e replaces old in place (same VRF and prefix: the chain stays). */
+static void replace_entry(struct rib_entry *old, const struct rib_entry *e)
+{
+	uint32_t hnext = old->hnext;
+
+	*old = *e;
+	old->hnext = hnext;
+}
+
+static struct rib_entry *append(struct rib *r, const struct rib_entry *e)
+{
+	if (r->n == r->cap) {
+		unsigned cap = r->cap ? 2 * r->cap : 64;
+		struct rib_entry *v = realloc(r->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		r->v = v;
+		r->cap = cap;
+	}
+	if (r->n >= r->nbucket && grow_index(r))
+		return NULL;
+	r->v[r->n] = *e;
+	link_entry(r, r->n);
+	return &r->v[r->n++];
 }
 
 const struct rib_entry *rib_find(const struct rib *r, uint16_t vrf, const struct prefix *dst)
@@ -312,21 +422,13 @@ int rib_add(struct rib *r, struct card *c, const struct rib_entry *e)
 	if (err)
 		return err;
 	if (old) {
-		*old = *e;
+		replace_entry(old, e);
 		return 0;
 	}
-	if (r->n == r->cap) {
-		unsigned cap = r->cap ? 2 * r->cap : 64;
-		struct rib_entry *v = realloc(r->v, cap * sizeof(*v));
-
-		if (!v) {
-			c->ops->route_del(c->ctx, &rc);
-			return -ENOMEM;
-		}
-		r->v = v;
-		r->cap = cap;
+	if (!append(r, e)) {
+		c->ops->route_del(c->ctx, &rc);
+		return -ENOMEM;
 	}
-	r->v[r->n++] = *e;
 	return 0;
 }
 
@@ -358,23 +460,8 @@ int rib_del(struct rib *r, struct card *c, uint16_t vrf, const struct prefix *ds
 		return -ENOENT;
 	to_cfg(&rc, vrf, dst, e->nh);
 	err = c->ops->route_del(c->ctx, &rc);
-	*e = r->v[--r->n];
+	remove_entry(r, e);
 	return err == -ENOENT ? 0 : err;
-}
-
-static struct rib_entry *append(struct rib *r, const struct rib_entry *e)
-{
-	if (r->n == r->cap) {
-		unsigned cap = r->cap ? 2 * r->cap : 64;
-		struct rib_entry *v = realloc(r->v, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		r->v = v;
-		r->cap = cap;
-	}
-	r->v[r->n] = *e;
-	return &r->v[r->n++];
 }
 
 static int stage_route(struct card *c, uint8_t op, uint16_t vrf, const struct prefix *dst,
@@ -393,7 +480,7 @@ int rib_add_q(struct rib *r, struct card *c, const struct rib_entry *e, struct c
 	if (old && (old->kind != e->kind || old->owner != e->owner))
 		return -EEXIST;
 	if (old)
-		*old = *e;
+		replace_entry(old, e);
 	else if (!append(r, e))
 		return -ENOMEM;
 	return stage_route(c, CARD_ROUTE_ADD, e->vrf, &e->dst, e->nh, job);
@@ -421,12 +508,13 @@ int rib_del_q(struct rib *r, struct card *c, uint16_t vrf, const struct prefix *
 	if (!e)
 		return -ENOENT;
 	rc = stage_route(c, CARD_ROUTE_DEL, vrf, dst, e->nh, NULL);
-	*e = r->v[--r->n];
+	remove_entry(r, e);
 	return rc;
 }
 
 void rib_free(struct rib *r)
 {
 	free(r->v);
+	free(r->bucket);
 	memset(r, 0, sizeof(*r));
 }

@@ -80,6 +80,7 @@ struct card {
 	struct vrfsec_batch *batch; /* the driver's batch of the asynchronous path */
 	uint32_t max_sa, max_nh, max_vrf;
 	struct idalloc sa, nh;  /* free slots; slot 0 of each is never used */
+	void **sa_owner;        /* per SA slot: what the user tied to it (card_sa_own), or NULL */
 	/* the asynchronous path: staged by card_q, handed to the card by card_flush */
 	struct card_cmd *stage;
 	unsigned n_stage, cap_stage;
@@ -92,7 +93,10 @@ struct card {
 	} st;
 };
 
-/* Set up the slot allocators for a card with these capacities. 0 or -ENOMEM. */
+/* Set up the slot allocators of a zeroed card with these capacities. 0 or -ENOMEM. */
+/* Tie SA slot idx to owner (NULL unties); card_sa_free unties too. */
+void card_sa_own(struct card *c, uint32_t idx, void *owner);
+void *card_sa_owner(const struct card *c, uint32_t idx);
 int card_init(struct card *c, const struct card_ops *ops, void *ctx, uint32_t max_sa,
 	      uint32_t max_nh, uint32_t max_vrf);
 void card_fini(struct card *c);
@@ -151,11 +155,16 @@ struct rib_entry {
 	uint8_t kind;       /* enum rib_kind */
 	uint32_t owner;     /* session id (RRI), 0 for static routes */
 	char via[96];       /* what the next hop is, for show routes */
+	uint32_t hnext;     /* the index's chain: entry number + 1, 0 ends it */
 };
 
+/* The routes in an array (show walks it) with a chained hash index on (VRF, prefix), so that a
+ * lookup costs the same with 100,000 tunnels as with ten. */
 struct rib {
 	struct rib_entry *v;
 	unsigned n, cap;
+	uint32_t *bucket; /* entry number + 1, 0 empty; nbucket a power of two */
+	unsigned nbucket;
 };
 
 /* Program a route and remember it. -EEXIST when the VRF already has this prefix from another

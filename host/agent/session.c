@@ -75,16 +75,16 @@ struct child *session_child(const struct session *s, uint32_t child_id)
 	return NULL;
 }
 
+/* The card's slot owner table answers it: pair_alloc ties both slots to their child. */
 struct session *session_by_sa(const struct sess_mgr *m, uint32_t sa, struct child **out)
 {
-	for (struct session *s = m->list; s; s = s->next)
-		for (struct child *c = s->children; c; c = c->next)
-			if (c->sa_in == sa || c->sa_out == sa) {
-				if (out)
-					*out = c;
-				return s;
-			}
-	return NULL;
+	struct child *c = card_sa_owner(m->card, sa);
+
+	if (!c || (c->sa_in != sa && c->sa_out != sa))
+		return NULL;
+	if (out)
+		*out = c;
+	return c->s;
 }
 
 unsigned session_count_vrf(const struct sess_mgr *m, uint16_t vrf)

@@ -139,8 +139,11 @@ static int pair_alloc(struct session *s, struct child *c)
 
 	c->sa_in = card_sa_alloc(card);
 	c->sa_out = card_sa_alloc(card);
-	if (c->sa_in != VRFSEC_ABI_NONE && c->sa_out != VRFSEC_ABI_NONE)
+	if (c->sa_in != VRFSEC_ABI_NONE && c->sa_out != VRFSEC_ABI_NONE) {
+		card_sa_own(card, c->sa_in, c);
+		card_sa_own(card, c->sa_out, c);
 		return 0;
+	}
 	if (c->sa_in != VRFSEC_ABI_NONE)
 		card_sa_free(card, c->sa_in);
 	if (c->sa_out != VRFSEC_ABI_NONE)
