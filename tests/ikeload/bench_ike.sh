@@ -87,29 +87,9 @@ check_keys() { # check_keys TARGET GROUP OTHER_KEYS_FILE
 	echo "  keys: $m sampled CHILD SAs, SPIs and keys equal on both sides ($1, group $2)"
 }
 
-# charon's chd = 4 log as "KEY charon spi_in spi_out key_in key_out" (charon is the responder:
-# its inbound key is the initiator's). Worker threads log concurrently: state per thread ("02[CHD]").
-charon_keys() {
-	awk '
-	function hexline(s,   n, f, i, out) {
-		sub(/.*\[CHD\] +[0-9]+: /, "", s); n = split(s, f, " "); out = ""
-		for (i = 1; i <= n && i <= 16; i++) if (f[i] ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) out = out f[i]; else break
-		return out
-	}
-	{ t = $2; sub(/\[.*/, "", t) }
-	/encryption (initiator|responder) key => / {
-		who = ($0 ~ /initiator key/) ? "i" : "r"
-		for (f = 1; f <= NF; f++) if ($f == "=>") need[t, who] = $(f + 1) * 2
-		k[t, who] = ""; cur[t] = who; next
-	}
-	cur[t] != "" && /\[CHD\] +[0-9]+: / {
-		w = cur[t]; k[t, w] = k[t, w] hexline($0); if (length(k[t, w]) >= need[t, w]) cur[t] = ""; next
-	}
-	/established with SPIs/ {
-		match($0, /SPIs [0-9a-f]+_i [0-9a-f]+_o/); split(substr($0, RSTART + 5, RLENGTH - 5), s, " ")
-		sub(/_i/, "", s[1]); sub(/_o/, "", s[2]); print "KEY charon", s[1], s[2], tolower(k[t, "i"]), tolower(k[t, "r"])
-	}' "$1"
-}
+# charon's CHILD SAs as "KEY charon spi_in spi_out key_in key_out" (charon is the responder: its
+# inbound key is the initiator's)
+charon_keys() { il_charon_keys "$1" | sed 's/^/KEY charon /'; }
 
 # ---- the generator and the responder namespaces (charon, then the library responder) ---------
 GNS=ilg$P RNS=ilr$P
