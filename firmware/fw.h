@@ -72,7 +72,7 @@
  *  - TABLE_FULL once per command that hit a full table; sa = SA index (SA_ADD) or NONE,
  *    value = the command's opcode. Lost (counted) when the ring is full.
  *  SOFT, SEQ_NEAR and IDLE wait for room in the ring and are retried. Lifetimes are checked
- *  FW_SCAN_SLICE SA slots per FW_SCAN_PERIOD_NS of card time (a full sweep every ~32 ms).
+ *  FW_SCAN_SLICE SA slots per FW_SCAN_PERIOD_NS of card time (a full sweep every ~64 ms).
  *
  * CONTROL.CONTROL bit 1 (reset the tables): between commands, the firmware removes every SA
  * (wiping keys), empties next hops, VRFs, labels, VLANs, FIB and counters, restores port

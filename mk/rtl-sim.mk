@@ -45,7 +45,7 @@ $(RTLSIM)/pipe$(1)/Vpipe$(1)__ALL.a: $(if $(wildcard $(RTLSIM)/pipe$(1).dep),,$(
 		$(RTL_SIM_TOP) mk/rtl-sim.mk
 	@mkdir -p $(RTLSIM)/pipe$(1)
 	verilator $(RTLSIM_VFLAGS) --prefix Vpipe$(1) -GDATA_WIDTH=$(1) -GLANES=$(2) \
-		-GKEY_SLOTS=131072 --Mdir $(RTLSIM)/pipe$(1) $(RTL_SIM_TOP) \
+		-GKEY_SLOTS=262144 --Mdir $(RTLSIM)/pipe$(1) $(RTL_SIM_TOP) \
 		> $(RTLSIM)/pipe$(1).verilate.log 2>&1 || { cat $(RTLSIM)/pipe$(1).verilate.log; exit 1; }
 	@sed -n 's/^[^:]*: *//p' $(RTLSIM)/pipe$(1)/Vpipe$(1)__ver.d | tr ' ' '\n' | \
 		grep -v -e '^$$$$' -e '^/' | sort -u > $(RTLSIM)/pipe$(1).dep.tmp && \

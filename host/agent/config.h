@@ -15,6 +15,7 @@
 #define CFG_PATH 256
 #define CFG_MAX_LABELS 3     /* VRFSEC_NEXTHOP_MAX_LABELS */
 #define CFG_MAX_POOLS 4
+#define CFG_POOL_MAX_BITS 17 /* host bits of a pool: 131,072 addresses, a card's tunnels */
 #define CFG_MAX_DNS 4
 #define CFG_MAX_SPLIT 32
 #define CFG_MAX_TS 4         /* VRFSEC_SA_MAX_TS: selectors the card checks per SA */

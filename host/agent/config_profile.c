@@ -341,10 +341,11 @@ static int check_pools(struct pctx *x, const config_setting_t *s, const struct c
 	for (unsigned i = 0; i < p->n_pools; i++) {
 		const struct prefix *r = &p->pools[i];
 
-		if ((r->addr.af == 4 && (r->plen < 16 || r->plen > 30)) ||
-		    (r->addr.af == 6 && (r->plen < 112 || r->plen > 126)))
-			return cfg_fail(x, s, "profile '%s': pool %s: IPv4 pools are /16../30, IPv6 pools /112../126",
-					p->name, prefix_str(r, a, sizeof(a)));
+		if ((r->addr.af == 4 && (r->plen < 32 - CFG_POOL_MAX_BITS || r->plen > 30)) ||
+		    (r->addr.af == 6 && (r->plen < 128 - CFG_POOL_MAX_BITS || r->plen > 126)))
+			return cfg_fail(x, s, "profile '%s': pool %s: IPv4 pools are /%d../30, IPv6 pools /%d../126",
+					p->name, prefix_str(r, a, sizeof(a)), 32 - CFG_POOL_MAX_BITS,
+					128 - CFG_POOL_MAX_BITS);
 		for (unsigned k = 0; k < i; k++)
 			if (prefix_overlap(r, &p->pools[k]))
 				return cfg_fail(x, s, "profile '%s': pools %s and %s overlap", p->name,

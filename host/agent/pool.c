@@ -24,7 +24,7 @@ struct pool *pools_get(struct pools *ps, uint16_t vrf, const struct prefix *rang
 	if (p)
 		return p;
 	if (host_bits < 2 || host_bits > 24)
-		return NULL; /* the configuration allows /16../30 and /112../126 */
+		return NULL; /* the configuration allows 2..CFG_POOL_MAX_BITS host bits */
 	size = 1ull << host_bits;
 	if (ps->n == ps->cap) {
 		unsigned cap = ps->cap ? 2 * ps->cap : 8;

@@ -10,7 +10,7 @@ static inline uint32_t spi_bucket(uint32_t spi, uint32_t which)
 	/* Two independent multiplicative hashes; SPIs chosen by peers are random, ours sequential. */
 	uint32_t h = which ? (spi ^ 0x5bd1e995u) * 0x85ebca6bu : spi * 0x9e3779b1u;
 
-	return (h >> 16) & (VRFSEC_SPI_BUCKETS - 1u);
+	return h >> (32u - VRFSEC_SPI_BUCKET_BITS); /* the high bits mix best */
 }
 
 int spi_hash_insert(struct vrfsec_tables *t, uint32_t spi, uint32_t idx);

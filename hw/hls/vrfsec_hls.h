@@ -10,8 +10,11 @@
 #define VRFSEC_HEADROOM 128u     /* room in front of a frame for pushed headers */
 #define VRFSEC_TAILROOM 64u      /* room behind a frame for ESP trailer and ICV */
 #define VRFSEC_BUF_SIZE (VRFSEC_HEADROOM + VRFSEC_MAX_FRAME + VRFSEC_TAILROOM)
-#define VRFSEC_MAX_SA 131072u    /* SA table entries (both directions) */
-#define VRFSEC_SPI_BUCKETS 65536u /* SPI hash buckets, VRFSEC_SPI_WAYS slots each */
+#define VRFSEC_MAX_SA 262144u    /* SA table entries (both directions): 100,000 tunnels and rekeys */
+/* Inbound SPI hash: 2^VRFSEC_SPI_BUCKET_BITS buckets of VRFSEC_SPI_WAYS slots, two slots per SA,
+ * so the two-choice hash is at most half full even with every SA inbound. */
+#define VRFSEC_SPI_BUCKET_BITS 17u
+#define VRFSEC_SPI_BUCKETS (1u << VRFSEC_SPI_BUCKET_BITS)
 #define VRFSEC_SPI_WAYS 4u
 #define VRFSEC_MAX_VRF 1024u
 #define VRFSEC_MAX_NH 262144u    /* next-hop table entries; 0 means "no next hop" */

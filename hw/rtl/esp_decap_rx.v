@@ -157,11 +157,11 @@ wire [31:0] spi = {esp_reg[7:0], esp_reg[15:8], esp_reg[23:16], esp_reg[31:24]};
 wire [31:0] seq_lo = {esp_reg[39:32], esp_reg[47:40], esp_reg[55:48], esp_reg[63:56]};
 wire [31:0] d_spi = {esp_bytes[7:0], esp_bytes[15:8], esp_bytes[23:16], esp_bytes[31:24]};
 
-// ---- SPI hash (C: sa_hash.h spi_bucket) ----
+// ---- SPI hash (C: sa_hash.h spi_bucket: the top L_SPI_BUCKET_BITS bits) ----
 wire [31:0] h0 = spi * 32'h9e3779b1;
 wire [31:0] h1 = (spi ^ 32'h5bd1e995) * 32'h85ebca6b;
-wire [15:0] bucket = w_sel ? h1[31:16] : h0[31:16];
-wire [31:0] bkt_addr = L_T_SPI_HASH + {11'd0, bucket, 5'd0};
+wire [31:0] bucket = (w_sel ? h1 : h0) >> (32'd32 - L_SPI_BUCKET_BITS);
+wire [31:0] bkt_addr = L_T_SPI_HASH + bucket * L_SPI_BUCKET_SIZE;
 wire [31:0] way_spi = bkt_spi[32 * k +: 32];
 wire [31:0] way_sa = bkt_sa[32 * k +: 32];
 wire [31:0] sa_base = L_T_SA + idx * L_SA_SIZE;

@@ -5,7 +5,7 @@
 # Usage: hw/rtl/synth.sh OUTDIR MODULE...   (modules from hw/rtl/*.v and hw/rtl/gen/*.v)
 # Environment: SYNTH_JOBS (parallel Yosys runs, default: the CPU count), SYNTH_KEY_SLOTS (KEY_SLOTS
 # of every module that has it, default 1024: the SA key memories are the card's largest RAMs and
-# VRFSEC_MAX_SA = 131072 of them is a simulation size).
+# VRFSEC_MAX_SA = 262144 of them is a simulation size).
 # A module with a DATA_WIDTH parameter runs twice, DATA_WIDTH=128 (LANES=1) and DATA_WIDTH=512
 # (LANES=4, when it has LANES); every other module runs once at its defaults (width=128 lanes=1).
 # -flatten: one netlist per module, so the statistics are the module's total and constants (e.g. the

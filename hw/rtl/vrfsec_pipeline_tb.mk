@@ -8,7 +8,7 @@ rtl-tb-vrfsec_pipeline: $(RTL_HLS_OBJ) $(TB_LIBS_vrfsec_pipeline)
 	@for c in 128:1 512:4; do \
 		w=$${c%:*}; l=$${c#*:}; \
 		verilator --cc --exe --build -O2 -j 0 -Wall --top-module vrfsec_pipeline \
-			-GDATA_WIDTH=$$w -GLANES=$$l -GKEY_SLOTS=131072 \
+			-GDATA_WIDTH=$$w -GLANES=$$l -GKEY_SLOTS=262144 \
 			--Mdir $(RTL_BUILD)/vrfsec_pipeline_$$w \
 			-CFLAGS "-O2 -DTB_DW=$$w -DTB_LANES=$$l -I$(CURDIR)/hw/hls -I$(CURDIR)/$(RTL_DIR) \
 				-I$(CURDIR)/tests/common -I$(CURDIR)/sim/engine -I$(CURDIR)/sim \

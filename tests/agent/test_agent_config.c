@@ -176,6 +176,8 @@ static const struct bad_case bad[] = {
 	{ "global = { #!\n  public = { address = \"203.0.113.1\"; mac = \"02:00:00:00:00:01\"; };\n"
 	  "  core = { mac = \"02:00:00:00:00:02\"; }; };\n" VRF_RED,
 	  "global.card is missing" },
+	{ GLOBAL VRF_RED PROF("  pools = \"10.0.0.0/14\"; #!\n"),
+	  "pool 10.0.0.0/14: IPv4 pools are /15../30, IPv6 pools /111../126" },
 	{ GLOBAL VRF_RED PROF("  pools = \"10.1.0.0/24\";\n  lifetime = { soft = { time = 3600; }; hard = { time = 3600; }; }; #!\n"),
 	  "a soft lifetime must be below the hard one" },
 	{ GLOBAL VRF_RED PROF("  pools = \"10.1.0.0/24\"; }, { name = \"q\"; vrf = \"red\";\n match = \"email:*@X.example\"; #!\n"
@@ -244,6 +246,23 @@ static void replace(char *out, size_t n, const char *text, const char *from, con
 
 	assert_non_null(at);
 	snprintf(out, n, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+}
+
+/* A pool as large as the card's tunnel capacity (2^17 addresses) is accepted; /14 is not (above). */
+static void large_pool(void **state)
+{
+	struct config *c = NULL;
+	char path[64], err[CFG_ERR], t[sizeof(good) + 64];
+	const struct cfg_profile *p;
+
+	(void)state;
+	replace(t, sizeof(t), good, "\"fd00::/112\" ]", "\"fd00::/112\", \"10.64.0.0/15\", \"fd01::/111\" ]");
+	assert_int_equal(conf_load_text(t, &c, path, sizeof(path), err, sizeof(err)), 0);
+	p = config_profile_by_name(c, "red-users");
+	assert_int_equal(p->n_pools, 4);
+	assert_int_equal(p->pools[2].plen, 15);
+	assert_int_equal(p->pools[3].plen, 111);
+	config_unref(c);
 }
 
 static void reload_diff(void **state)
@@ -366,6 +385,7 @@ int main(void)
 		cmocka_unit_test(profile_selection),
 		cmocka_unit_test(each_error_names_file_and_line),
 		cmocka_unit_test(missing_file),
+		cmocka_unit_test(large_pool),
 		cmocka_unit_test(reload_diff),
 		cmocka_unit_test(certificate_profiles),
 	};

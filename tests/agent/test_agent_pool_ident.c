@@ -92,6 +92,38 @@ static void pool_v6(void **state)
 	pools_free(&ps);
 }
 
+/* A pool of the card's tunnel capacity: every address once, in order, then full. */
+static void pool_large(void **state)
+{
+	struct pools ps = { 0 };
+	struct prefix r;
+	struct ipaddr a;
+	struct pool *p;
+	char s[ADDR_STRLEN];
+	unsigned n = 0;
+
+	(void)state;
+	assert_int_equal(prefix_parse("10.64.0.0/15", &r), 0);
+	p = pools_get(&ps, 1, &r);
+	assert_non_null(p);
+	assert_int_equal(p->count, 131070);
+	while (pool_lease(p, NULL, &a) == 0) {
+		n++;
+		if (n == 1)
+			assert_string_equal(addr_str(&a, s, sizeof(s)), "10.64.0.1");
+		if (n == 65536)
+			assert_string_equal(addr_str(&a, s, sizeof(s)), "10.65.0.0");
+	}
+	assert_int_equal(n, 131070);
+	assert_int_equal(p->used, 131070);
+	addr_parse("10.65.255.254", &a);
+	assert_true(pool_leased(p, &a));
+	assert_int_equal(pool_release(p, &a), 0);
+	assert_int_equal(pool_lease(p, NULL, &a), 0);
+	assert_string_equal(addr_str(&a, s, sizeof(s)), "10.65.255.254");
+	pools_free(&ps);
+}
+
 static int score(const char *pat, const char *id)
 {
 	struct ident_pat p;
@@ -149,6 +181,7 @@ int main(void)
 		cmocka_unit_test(pool_v4),
 		cmocka_unit_test(pool_same_range_two_vrfs),
 		cmocka_unit_test(pool_v6),
+		cmocka_unit_test(pool_large),
 		cmocka_unit_test(ident_wildcards),
 	};
 

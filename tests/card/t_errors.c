@@ -150,7 +150,7 @@ static int sa_refusals(struct ct *c, struct mirror *m, unsigned *n_refused)
 	sa.dir = 3;
 	REFUSE("SA direction 3", mirror_sa_add(m, &sa), -EINVAL, VRFSEC_ABI_ERR_BAD_PARAM, NULL);
 	e_sa(c, 33, VRFSEC_SA_IN, E_SPI(33), 1, &sa);
-	sa.idx = 200000;
+	sa.idx = VRFSEC_MAX_SA; /* the first slot past the table */
 	REFUSE("SA slot beyond the table", mirror_sa_add(m, &sa), -EINVAL, VRFSEC_ABI_ERR_BAD_PARAM,
 	       NULL);
 	e_sa(c, 33, VRFSEC_SA_OUT, 0, 1, &sa);

@@ -6,13 +6,15 @@
 #   libike-responder  the library's own responder on a UDP socket (vrfsec-ikeload resp)
 #   vrfsecd           the agent through the simulated card (vrfsec-sim --engine cpu, public TAP)
 # for groups 19 and 31 at the same concurrency, with each responder's CPU seconds over its run
-# (/proc/PID/stat utime+stime), then the memory of N held tunnels in the library's responder.
+# (/proc/PID/stat utime+stime), then the memory of N held tunnels in the library's responder and
+# in vrfsecd through the simulated card (a fresh agent: smaps_rollup Rss before and after).
 # The three responders are configured alike (README in tests/ikeload/README.md: "Equivalence").
 # --smoke: a few hundred setups per target, asserting correctness only (all setups complete, no
 # errors, CHILD keys equal to charon's and to the library responder's on a sample, the SPIs in
 # vrfsecd's log); ends with PASS/FAIL. Timing is printed, never judged.
 # Environment: IKELOAD_SECS (10) IKELOAD_CONC (32) IKELOAD_TUNNELS (100000) IKELOAD_GROUPS
-# ("19 31") IKELOAD_TARGETS ("charon libike vrfsecd") IKELOAD_ADDRS (8 source addresses).
+# ("19 31") IKELOAD_TARGETS ("charon libike vrfsecd") IKELOAD_ADDRS (8 source addresses)
+# IKELOAD_RATES (1; 0: only the held-tunnel memory of libike and vrfsecd).
 set -u
 . "$(cd "$(dirname "$0")" && pwd)/../interop/lib.sh"
 SMOKE=0
@@ -25,6 +27,7 @@ TUNNELS=${IKELOAD_TUNNELS:-100000}
 GROUPS_=${IKELOAD_GROUPS:-19 31}
 TARGETS=${IKELOAD_TARGETS:-charon libike vrfsecd}
 NADDR=${IKELOAD_ADDRS:-8}
+RATES=${IKELOAD_RATES:-1}
 PSK=ikeload-psk-0123456789abcdef
 HZ=$(getconf CLK_TCK)
 if [ $SMOKE = 1 ]; then
@@ -43,6 +46,11 @@ fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 [ -x "$LOAD" ] || { echo "FAIL: $LOAD not built (make)"; exit 1; }
 
 cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# memory of a process in kB: "Rss Pss RssAnon" (smaps_rollup; status)
+mem_kb() {
+	awk '$1 == "Rss:" { r = $2 } $1 == "Pss:" { p = $2 } END { printf "%d %d ", r, p }' "/proc/$1/smaps_rollup"
+	awk '$1 == "RssAnon:" { print $2 }' "/proc/$1/status"
+}
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
 
 # run_load TARGET GROUP TARGET_ADDR NS "PIDS" LOCALS...: one measured generator run
@@ -87,29 +95,9 @@ check_keys() { # check_keys TARGET GROUP OTHER_KEYS_FILE
 	echo "  keys: $m sampled CHILD SAs, SPIs and keys equal on both sides ($1, group $2)"
 }
 
-# charon's chd = 4 log as "KEY charon spi_in spi_out key_in key_out" (charon is the responder:
-# its inbound key is the initiator's). Worker threads log concurrently: state per thread ("02[CHD]").
-charon_keys() {
-	awk '
-	function hexline(s,   n, f, i, out) {
-		sub(/.*\[CHD\] +[0-9]+: /, "", s); n = split(s, f, " "); out = ""
-		for (i = 1; i <= n && i <= 16; i++) if (f[i] ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) out = out f[i]; else break
-		return out
-	}
-	{ t = $2; sub(/\[.*/, "", t) }
-	/encryption (initiator|responder) key => / {
-		who = ($0 ~ /initiator key/) ? "i" : "r"
-		for (f = 1; f <= NF; f++) if ($f == "=>") need[t, who] = $(f + 1) * 2
-		k[t, who] = ""; cur[t] = who; next
-	}
-	cur[t] != "" && /\[CHD\] +[0-9]+: / {
-		w = cur[t]; k[t, w] = k[t, w] hexline($0); if (length(k[t, w]) >= need[t, w]) cur[t] = ""; next
-	}
-	/established with SPIs/ {
-		match($0, /SPIs [0-9a-f]+_i [0-9a-f]+_o/); split(substr($0, RSTART + 5, RLENGTH - 5), s, " ")
-		sub(/_i/, "", s[1]); sub(/_o/, "", s[2]); print "KEY charon", s[1], s[2], tolower(k[t, "i"]), tolower(k[t, "r"])
-	}' "$1"
-}
+# charon's CHILD SAs as "KEY charon spi_in spi_out key_in key_out" (charon is the responder: its
+# inbound key is the initiator's)
+charon_keys() { il_charon_keys "$1" | sed 's/^/KEY charon /'; }
 
 # ---- the generator and the responder namespaces (charon, then the library responder) ---------
 GNS=ilg$P RNS=ilr$P
@@ -125,7 +113,7 @@ done
 echo "ikeload: concurrency $CONC, $([ $SMOKE = 1 ] && echo "300 setups" || echo "$SECS s") per target and group," \
 	"$NADDR source addresses x 4 source port pairs, groups $GROUPS_; $(nproc) cores shared by generator and responder"
 
-if [[ " $TARGETS " == *" charon "* ]]; then
+if [ "$RATES" = 1 ] && [[ " $TARGETS " == *" charon "* ]]; then
 	D=$RUN/charon
 	mkdir -p "$D/x509" "$D/x509ca" "$D/private"
 	# the smoke run logs the CHILD keys (chd = 4) to compare them; the benchmark logs little
@@ -230,7 +218,7 @@ if [[ " $TARGETS " == *" libike "* ]]; then
 	RESP=$!
 	IL_PIDS+=("$RESP")
 	il_wait 50 grep -q READY "$RUN/resp.out" || { echo "FAIL: responder: $(cat "$RUN/resp.err")"; exit 1; }
-	for g in $GROUPS_; do
+	for g in $([ "$RATES" = 1 ] && echo "$GROUPS_"); do
 		run_load libike-responder "$g" 10.99.0.2 "$GNS" "$RESP" "${LOCALS[@]}"
 		[ $SMOKE = 1 ] && check_keys libike-responder "$g" "$RUN/libike-side.keys"
 	done
@@ -262,10 +250,63 @@ if [[ " $TARGETS " == *" libike "* ]]; then
 	[ "$held" = "$TUNNELS" ] && [ "$ch" = "$TUNNELS" ] || fail "memory: responder holds $held IKE SAs / $ch CHILD SAs, want $TUNNELS"
 	il_stop_pid "$MGEN"
 	il_stop_pid "$RESP"
-	echo "tunnels card_sa_table=131072 card_max_tunnels=65536 (two SAs per tunnel; 100,000 tunnels through the card need VRFSEC_MAX_SA >= 200,000: not measured through the card)"
 fi
 
 # ---- vrfsecd through the simulated card ------------------------------------------------------
+# memory: N tunnels (IKE SA + CHILD SA pair + one route each) held by a fresh vrfsecd on the same
+# card (it resets the card's tables when it opens it): a new process, so that the heap the rate
+# runs freed cannot hide the growth. Rss from smaps_rollup includes the pages of the card's shared
+# host memory the agent touches (DMA buffers); Pss halves those with the simulator.
+vrfsecd_memory() {
+	local m0 m1 t0 st last=0 still=0 n held ike ses loc=() p
+	il_stop_pid "$AGENT"
+	mv "$RUN/vrfsecd.log" "$RUN/vrfsecd-rates.log"
+	rm -f "$RUN/ctl.sock"
+	il_agent "$RUN/vrfsecd.conf" || { fail "vrfsecd did not restart"; return; }
+	il_wait 50 V show status || { fail "vrfsecd does not answer"; return; }
+	read -r -a m0 < <(mem_kb "$AGENT")
+	for p in "${VLOC[@]}"; do loc+=(--local "$p"); done
+	t0=$EPOCHREALTIME
+	ip netns exec "$VNS" "$LOAD" init --target "$PUB_IP" --psk "$PSK" --group 31 --concurrency "$CONC" \
+		--count "$TUNNELS" --keep --shards 64 "${loc[@]}" --tag vmem \
+		>"$RUN/vmem-gen.out" 2>"$RUN/vmem-gen.err" &
+	VGEN=$!
+	IL_PIDS+=("$VGEN")
+	# no time limit on the whole fill (it is long at 100,000); a minute without progress ends it
+	until grep -qs '^ikeload-gen held=' "$RUN/vmem-gen.out"; do
+		il_alive "$VGEN" || break
+		sleep 2
+		kill -USR1 "$VGEN" 2>/dev/null
+		n=$(sed -n 's/^ikeload-gen progress established=\([0-9]*\).*/\1/p' "$RUN/vmem-gen.out" | tail -1)
+		n=${n:-0}
+		if [ "$n" -gt "$last" ]; then
+			[ $SMOKE = 1 ] || [ $((n / 10000)) = $((last / 10000)) ] ||
+				echo "  vrfsecd: $n of $TUNNELS tunnels up ($(il_elapsed "$t0"))"
+			last=$n still=0
+		else
+			still=$((still + 1))
+			[ $still -lt 30 ] || break
+		fi
+	done
+	grep -q '^ikeload-gen held=' "$RUN/vmem-gen.out" ||
+		{ fail "memory: vrfsecd never held $TUNNELS tunnels (stuck at ${last:-0}): $(tail -n 2 "$RUN/vmem-gen.err")"; return; }
+	held=$(sed -n 's/^ikeload-gen held=//p' "$RUN/vmem-gen.out")
+	sleep 1 # the last CHILD SAs' card commands and log lines
+	read -r -a m1 < <(mem_kb "$AGENT")
+	st=$(V show status --json)
+	ses=$(J 'd["sessions"]' <<<"$st") ike=$(J 'd["ike_sas"]' <<<"$st")
+	echo "tunnels held=$ses rss_per_tunnel_bytes=$(((m1[0] - m0[0]) * 1024 / (ses > 0 ? ses : 1))) target=vrfsecd"
+	echo "  vrfsecd: Rss ${m0[0]} -> ${m1[0]} kB, Pss ${m0[1]} -> ${m1[1]} kB" \
+		"($(((m1[1] - m0[1]) * 1024 / (ses > 0 ? ses : 1))) B per tunnel), anonymous ${m0[2]} -> ${m1[2]} kB" \
+		"($(((m1[2] - m0[2]) * 1024 / (ses > 0 ? ses : 1))) B per tunnel); $ses sessions, $ike IKE SAs"
+	echo "  setup of $held tunnels: $(il_elapsed "$t0")" \
+		"($(grep '^ikeload-gen group' "$RUN/vmem-gen.out" | sed 's/.*\(setups_per_s=[0-9.]*\).*/\1/'));" \
+		"card: $(sed -n 's/.*engine, fw [0-9.]*, \([0-9]*\) SAs.*/\1/p' "$RUN/vrfsecd.log" | head -1) SA slots," \
+		"vrfsec-sim Rss $(($(mem_kb "$SIM" | cut -d' ' -f1) / 1024)) MB"
+	[ "$held" = "$TUNNELS" ] && [ "$ses" = "$TUNNELS" ] && [ "$ike" = "$TUNNELS" ] ||
+		fail "memory: generator holds $held, vrfsecd $ses sessions / $ike IKE SAs, want $TUNNELS"
+	il_stop_pid "$VGEN"
+}
 if [[ " $TARGETS " == *" vrfsecd "* ]]; then
 	if ! git -C "$IL_ROOT" log --oneline | grep -q 'vrfsecd speaks IKEv2' || [ ! -x "$BIN/vrfsecd" ]; then
 		echo "ikeload target=vrfsecd: skipped (no IKE glue in vrfsecd yet)"
@@ -277,7 +318,8 @@ if [[ " $TARGETS " == *" vrfsecd "* ]]; then
     local_id = "fqdn:vpn.load.test";
     local_ts = [ "10.2.0.0/16" ]; remote_ts = [ "10.64.0.0/10" ];
     ike_proposals = [ "aes128gcm16-prfsha256-ecp256", "aes128gcm16-prfsha256-curve25519" ];
-    esp_proposals = [ "aes128gcm16-noesn" ]; }
+    esp_proposals = [ "aes128gcm16-noesn" ];
+    dpd = { interval = 0; timeout = 0; }; }
 EOC
 		il_agent "$RUN/vrfsecd.conf" || { echo "FAIL: vrfsecd did not start"; exit 1; }
 		VNS=ilv$P
@@ -286,7 +328,7 @@ EOC
 		for ((i = 1; i < NADDR; i++)); do
 			ip -n "$VNS" addr add "203.0.113.$((11 + i))/24" dev e0 && VLOC+=("203.0.113.$((11 + i))")
 		done
-		for g in $GROUPS_; do
+		for g in $([ "$RATES" = 1 ] && echo "$GROUPS_"); do
 			run_load vrfsecd "$g" "$PUB_IP" "$VNS" "$AGENT $SIM" "${VLOC[@]}"
 			if [ $SMOKE = 1 ]; then
 				# the card's keys are not readable; the SPIs vrfsecd installed must be ours swapped
@@ -303,6 +345,7 @@ EOC
 		left=$(J 'len(d)' <"$RUN/sessions.json" 2>/dev/null)
 		echo "  vrfsecd sessions left after the deletes: ${left:-?}"
 		[ "${left:-x}" = 0 ] || fail "vrfsecd still holds ${left:-?} sessions after every setup was deleted"
+		vrfsecd_memory
 	fi
 fi
 

@@ -332,30 +332,41 @@ il_cap() {
 	il_wait 50 grep -q 'listening on' "$RUN/$1.tcpdump"
 }
 il_cap_stop() { sleep 0.3; eval "il_stop_pid \$CAP_$1"; }
-# ESP keys from a client's chd = 4 log as tshark esp_sa entries, one per line (SPIs "<in>_i <out>_o"
-# as the client logs them). IL_ESP_RESPONDER=1: the client responded to the CHILD SA (keys swapped).
-il_esp_uat() { # il_esp_uat NAME CLIENT_OUTER_ADDR
-	awk -v me="$2" -v card="$PUB_IP" -v resp="${IL_ESP_RESPONDER:-0}" '
+# il_charon_keys LOG: charon's CHILD SAs from its chd = 4 log, one line each:
+# "SPI_in SPI_out KEY_initiator KEY_responder" (SPIs as charon logs them, "<in>_i <out>_o"; keys
+# in lower-case hex, salt included). Worker threads log concurrently, so the key being read is
+# kept per thread ("02[CHD]"); a single client's log is the same with one thread.
+il_charon_keys() {
+	awk '
 	function hexline(s,   n, f, i, out) {
 		sub(/.*\[CHD\] +[0-9]+: /, "", s); n = split(s, f, " "); out = ""
 		for (i = 1; i <= n && i <= 16; i++) if (f[i] ~ /^[0-9A-Fa-f][0-9A-Fa-f]$/) out = out f[i]; else break
 		return out
 	}
+	{ t = ""; if (match($0, /[0-9]+\[[A-Z]+\]/)) t = substr($0, RSTART, RLENGTH); sub(/\[.*/, "", t) }
 	/encryption (initiator|responder) key => / {
 		who = ($0 ~ /initiator key/) ? "i" : "r"
-		for (f = 1; f <= NF; f++) if ($f == "=>") need[who] = $(f + 1) * 2
-		k[who] = ""; cur = who; next
+		for (f = 1; f <= NF; f++) if ($f == "=>") need[t, who] = $(f + 1) * 2
+		k[t, who] = ""; cur[t] = who; next
 	}
-	cur != "" && /\[CHD\] +[0-9]+: / { k[cur] = k[cur] hexline($0); if (length(k[cur]) >= need[cur]) cur = ""; next }
+	cur[t] != "" && /\[CHD\] +[0-9]+: / {
+		w = cur[t]; k[t, w] = k[t, w] hexline($0); if (length(k[t, w]) >= need[t, w]) cur[t] = ""; next
+	}
 	/established with SPIs/ {
 		match($0, /SPIs [0-9a-f]+_i [0-9a-f]+_o/); split(substr($0, RSTART + 5, RLENGTH - 5), s, " ")
-		sub(/_i/, "", s[1]); sub(/_o/, "", s[2])
-		# client-initiated CHILD SAs (IKE_AUTH, swanctl --rekey): the client sends with the
-		# initiator key; SAs the agent rekeyed have the roles swapped and do not decrypt here
-		ko = resp ? k["r"] : k["i"]; ki = resp ? k["i"] : k["r"]
-		printf "\"IPv4\",\"%s\",\"%s\",\"0x%s\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x%s\",\"NULL\",\"\"\n", me, card, s[2], tolower(ko)
-		printf "\"IPv4\",\"%s\",\"%s\",\"0x%s\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x%s\",\"NULL\",\"\"\n", card, me, s[1], tolower(ki)
-	}' "$RUN/$1/charon.log"
+		sub(/_i/, "", s[1]); sub(/_o/, "", s[2]); print s[1], s[2], tolower(k[t, "i"]), tolower(k[t, "r"])
+	}' "$1"
+}
+# ESP keys from a client's chd = 4 log as tshark esp_sa entries, one per line.
+# IL_ESP_RESPONDER=1: the client responded to the CHILD SA (keys swapped).
+il_esp_uat() { # il_esp_uat NAME CLIENT_OUTER_ADDR
+	# client-initiated CHILD SAs (IKE_AUTH, swanctl --rekey): the client sends with the initiator
+	# key; SAs the agent rekeyed have the roles swapped and do not decrypt here
+	il_charon_keys "$RUN/$1/charon.log" | awk -v me="$2" -v card="$PUB_IP" -v resp="${IL_ESP_RESPONDER:-0}" '{
+		ko = resp ? $4 : $3; ki = resp ? $3 : $4
+		printf "\"IPv4\",\"%s\",\"%s\",\"0x%s\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x%s\",\"NULL\",\"\"\n", me, card, $2, ko
+		printf "\"IPv4\",\"%s\",\"%s\",\"0x%s\",\"AES-GCM with 16 octet ICV [RFC4106]\",\"0x%s\",\"NULL\",\"\"\n", card, me, $1, ki
+	}'
 }
 # il_tshark_esp PCAP NAME CLIENT_OUTER_ADDR [tshark args...]: tshark with the client's SA keys
 il_tshark_esp() {

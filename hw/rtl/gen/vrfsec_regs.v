@@ -261,7 +261,7 @@ always @(*) begin
 	10'h021: r_data = 32'h00000001; // TABLES block_hdr.version
 	10'h022: r_data = 32'h00000100; // TABLES block_hdr.next
 	10'h023: r_data = 32'h00000040; // TABLES block_hdr.size
-	10'h024: r_data = 32'h00020000; // TABLES.MAX_SA: SA slots
+	10'h024: r_data = 32'h00040000; // TABLES.MAX_SA: SA slots
 	10'h025: r_data = 32'h00000400; // TABLES.MAX_VRF: VRFs
 	10'h026: r_data = 32'h00040000; // TABLES.MAX_NH: next hops
 	10'h027: r_data = 32'h00008000; // TABLES.FIB_NODES: FIB trie nodes
@@ -327,7 +327,7 @@ always @(*) begin
 	10'h083: r_data = 32'h00000040; // COUNTERS block_hdr.size
 	10'h084: r_data = 32'h00000021; // COUNTERS.N_GLOBAL: global counters (the counter list)
 	10'h085: r_data = 32'h00000400; // COUNTERS.N_VRF: VRF counter records
-	10'h086: r_data = 32'h00020000; // COUNTERS.N_SA: SA counter records
+	10'h086: r_data = 32'h00040000; // COUNTERS.N_SA: SA counter records
 	10'h090: r_data = 32'h00000006; // PORTS block_hdr.type
 	10'h091: r_data = 32'h00000001; // PORTS block_hdr.version
 	10'h092: r_data = 32'h00000000; // PORTS block_hdr.next
