@@ -213,6 +213,7 @@ void gchild_add(struct gsa *x, uint32_t id, uint32_t spi_in, bool installing)
 
 void gsa_link(struct ike_glue *g, struct gsa *x)
 {
+	x->link_gen = g->link_gen;
 	x->next = g->list;
 	if (x->next)
 		x->next->pprev = &x->next;
@@ -416,6 +417,7 @@ static void rx(void *arg, const struct agent_dgram *d)
 	g->hdr_spi_r = get64(d->msg + 8);
 	g->cur = d;
 	g->rx_gsa = NULL;
+	g->link_gen++;
 	rc = ike_ctx_input(g->ctx, &in, now);
 	g->cur = NULL;
 	/* what the call sent waits for the card work it started, or that its SA has in flight */

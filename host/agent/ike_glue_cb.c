@@ -431,10 +431,12 @@ static void cb_auth_failed(void *user, void *pu, const struct ike_id *peer, int 
 }
 
 /* Records no IKE SA reports for any more: a responder's negotiation that failed inside the call
- * without an authentication failure (the library reports those through auth_failed). */
+ * without an authentication failure (the library reports those through auth_failed). Only the
+ * records that call linked can be such: they lead the list (newest first), so the walk stops at
+ * the first older one and costs nothing with 100,000 established tunnels behind them. */
 void glue_sweep_pending(struct ike_glue *g)
 {
-	for (struct gsa *x = g->list, *nx; x; x = nx) {
+	for (struct gsa *x = g->list, *nx; x && x->link_gen == g->link_gen; x = nx) {
 		nx = x->next;
 		if (!x->up && !x->initiator) {
 			gsa_session_down(x);

@@ -42,6 +42,7 @@ struct held {
 
 struct gsa {
 	struct ike_glue *g;
+	uint64_t link_gen;      /* g->link_gen when linked (the list is newest first) */
 	char profile[CFG_NAME];
 	struct ident peer_id;
 	struct ipaddr peer, local;
@@ -86,6 +87,7 @@ struct ike_glue {
 	struct held *rxq;       /* what the library sent during that call, sorted out after it */
 	struct gsa *rx_gsa;     /* the record whose CHILD SA that call started installing */
 	bool made_in_rx;        /* get_profile made a record during that call */
+	uint64_t link_gen;      /* counts rx calls: records linked during one carry its value */
 	struct gsa **hash;      /* records by our IKE SPI: per datagram, not a walk of the list */
 	unsigned hash_n, hash_used;
 	uint64_t walk_ms;       /* next walk of every record (DPD, keepalives, initiator) */
