@@ -174,8 +174,11 @@ void ike_glue_tick(struct agent *a)
 
 	if (!g)
 		return;
-	if (ike_ctx_next_timer(g->ctx) <= now)
-		ike_ctx_tick(g->ctx, now);
+	if (now >= g->ike_timer_ms) {
+		g->ike_timer_ms = now + IKE_TIMER_MS;
+		if (ike_ctx_next_timer(g->ctx) <= now)
+			ike_ctx_tick(g->ctx, now);
+	}
 	/* the walks below have second-scale deadlines: not on every pass of a busy loop */
 	if (now < g->walk_ms) {
 		glue_drain(g);
