@@ -243,6 +243,7 @@ int ike_auth_start(struct ike_sa *sa)
 	ike_wr_ts(&w, IKE_PT_TSI, sa->prof->local_ts, sa->prof->n_local_ts);
 	ike_wr_ts(&w, IKE_PT_TSR, sa->prof->remote_ts, sa->prof->n_remote_ts);
 	sa->state = ST_AUTH_SENT;
+	ike_sa_touch(sa);
 	rc = ike_sa_request(sa, IKE_AUTH, &w, RQ_AUTH);
 	ike_wipe(inner, w.len);
 	free(inner);
@@ -455,6 +456,7 @@ int ike_auth_request(struct ike_sa *sa, const struct ike_hdr *h, const struct ik
 	}
 	sa->state = ST_ESTABLISHED;
 	sa->expire_at = 0;
+	ike_sa_touch(sa);
 	if (ctx->half_open)
 		ctx->half_open--;
 	struct ike_child *ch = auth_child(sa, c, &w);
@@ -497,6 +499,7 @@ int ike_auth_response(struct ike_sa *sa, const struct ike_chain *c)
 	ike_sa_done(sa);
 	ike_sa_setup_done(sa);
 	sa->state = ST_ESTABLISHED;
+	ike_sa_touch(sa);
 	ike_sa_report_up(sa, 0);
 	const struct ike_pl *pc = ike_chain_find(c, IKE_PT_CP);
 	struct ike_cp_pl cp;

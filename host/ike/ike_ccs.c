@@ -118,6 +118,7 @@ static struct ike_sa *ike_successor(struct ike_sa *old, int initiator, uint64_t 
 	ike_wipe(seed, sizeof(seed));
 	sa->keys_ok = 1;
 	sa->state = ST_ESTABLISHED;
+	ike_sa_touch(sa);
 	sa->children = old->children;
 	old->children = NULL;
 	for (struct ike_child *ch = sa->children; ch; ch = ch->next)
@@ -183,6 +184,7 @@ static int ccs_ike_request(struct ike_sa *sa, const struct ike_hdr *h, const str
 	/* the old SA now waits for the peer's DELETE; its children already moved */
 	sa->state = ST_REKEYED;
 	sa->expire_at = sa->ctx->now + 30000;
+	ike_sa_touch(sa);
 	sa->n_tasks = 0;
 	ike_sa_report_up(n, ike_sa_local_spi(sa));
 	return rc;
@@ -278,6 +280,7 @@ static int ccs_child_request(struct ike_sa *sa, const struct ike_hdr *h, const s
 			old->rekeyed_by = spi_in;
 		} else {
 			old->state = CH_REKEYED; /* the peer deletes it */
+			ike_sa_touch(sa);
 		}
 	}
 	uint8_t inner[4096];
@@ -328,6 +331,7 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_chain *c)
 		ike_log(sa->ctx, 1, "CHILD SA rekey refused (notify %u)", err);
 		if (old && old->state == CH_INSTALLED && sa->prof->child_rekey_s)
 			old->rekey_at = sa->ctx->now + 10000; /* try again later */
+		ike_sa_touch(sa);
 		ike_sa_done(sa);
 		return 0;
 	}
@@ -369,6 +373,7 @@ static int child_rekey_done(struct ike_sa *sa, const struct ike_chain *c)
 	uint32_t new_in = ch->spi_in;
 	ike_sa_done(sa);
 	old->state = CH_REKEYED;
+	ike_sa_touch(sa);
 	if (redundant) {
 		ike_log(sa->ctx, 2, "rekey collision: our CHILD SA %08x is redundant", new_in);
 		ike_sa_queue(sa, RQ_DELETE_CHILD, new_in);
@@ -391,6 +396,7 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_chain *c)
 		ike_log(sa->ctx, 1, "IKE SA rekey refused (notify %u)", err);
 		if (sa->prof->ike_rekey_s)
 			sa->rekey_at = sa->ctx->now + 10000;
+		ike_sa_touch(sa);
 		ike_sa_done(sa);
 		return 0;
 	}
@@ -407,6 +413,7 @@ static int ike_rekey_done(struct ike_sa *sa, const struct ike_chain *c)
 		return -ENOMEM;
 	ike_sa_done(sa);
 	sa->state = ST_REKEYED;
+	ike_sa_touch(sa);
 	sa->n_tasks = 0;
 	ike_sa_queue(sa, RQ_DELETE_IKE, 0);
 	ike_sa_report_up(n, ike_sa_local_spi(sa));

@@ -139,6 +139,7 @@ int ike_child_install(struct ike_sa *sa, struct ike_child *ch, const uint8_t *gi
 	ike_wipe(km, sizeof(km));
 	ch->state = CH_INSTALLED;
 	ch->rekey_at = sa->prof->child_rekey_s ? sa->ctx->now + 1000ull * sa->prof->child_rekey_s : 0;
+	ike_sa_touch(sa);
 	ike_log(sa->ctx, 1, "CHILD SA in %08x out %08x up (aes-gcm-%u%s)", ch->spi_in, ch->spi_out,
 		ch->prop.key_bits, ci.udp_encap ? ", UDP-encapsulated" : "");
 	if (sa->ctx->cfg.cb.child_up)

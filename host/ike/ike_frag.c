@@ -217,6 +217,7 @@ int ike_frag_input(struct ike_sa *sa, const struct ike_hdr *h, const uint8_t *bu
 		r->exch = h->exch;
 		r->total = total;
 		r->started = sa->ctx->now;
+		ike_sa_touch(sa);
 	}
 	r->part[num] = pt;
 	r->plen[num] = (uint16_t)plen;

@@ -17,11 +17,13 @@ int ike_info_start(struct ike_sa *sa, uint8_t kind, uint32_t spi)
 			return -ENOENT;
 		reason = ch->state == CH_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_DELETED_BY_US;
 		ch->state = CH_DELETING;
+		ike_sa_touch(sa);
 		ike_wr_delete(&w, IKE_PROTO_ESP, &spi, 1);
 	} else if (kind == RQ_DELETE_IKE) {
 		ike_wr_delete(&w, IKE_PROTO_IKE, NULL, 0);
 		if (sa->state == ST_ESTABLISHED)
 			sa->state = ST_DELETING;
+		ike_sa_touch(sa);
 	} else if (kind != RQ_DPD) {
 		return -EINVAL;
 	}

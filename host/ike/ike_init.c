@@ -159,6 +159,7 @@ int ike_init_start(struct ike_sa *sa)
 	if (w.err)
 		return w.err;
 	sa->state = ST_INIT_SENT;
+	ike_sa_touch(sa);
 	return ike_sa_request_plain(sa, pkt, w.len);
 }
 
@@ -326,6 +327,7 @@ int ike_init_request(struct ike_ctx *ctx, const struct ike_hdr *h, const uint8_t
 	sa->init_resp_len = w.len;
 	sa->state = ST_INIT_DONE;
 	sa->expire_at = ctx->now + ctx->cfg.half_open_timeout_ms;
+	ike_sa_touch(sa);
 	ctx->half_open++;
 	ike_log(ctx, 2, "IKE_SA_INIT from peer: SA %016llx, group %u, prf %u, aes-gcm-%u",
 		(unsigned long long)sa->spi_r, alg.dh, alg.prf, alg.key_bits);

@@ -117,6 +117,10 @@ struct ike_task {
 struct ike_sa {
 	struct ike_sa *next, **pprev;    /* ctx->sas */
 	struct ike_sa *dead_next;        /* ctx->dead, once ST_DEAD */
+	struct ike_sa *dirty_next;       /* ctx->dirty, while dirty */
+	uint64_t due;                    /* earliest deadline as of the last timer sync */
+	uint32_t heap_i;                 /* position in ctx->heap + 1, 0 = not in it */
+	uint8_t dirty;                   /* a deadline may have changed since the last sync */
 	struct ike_hnode h_spi;          /* ctx->by_spi, key: our SPI */
 	struct ike_hnode h_init;         /* ctx->by_spi_i (responder from IKE_SA_INIT), key: SPIi */
 	struct ike_ctx *ctx;
@@ -172,10 +176,26 @@ struct ike_ctx {
 	struct ike_sa *dead;               /* freed at the end of the current API call */
 	struct ike_htab by_spi, by_spi_i, children, profs;
 	unsigned n_sas;                    /* not dead */
+	/* ike_timer.c: every live SA by its earliest deadline (a binary min-heap); SAs whose
+	 * deadlines may have moved wait on the dirty list until the end of the API call */
+	struct ike_sa **heap;
+	uint32_t heap_n, heap_cap;
+	uint8_t heap_fail;                 /* out of memory once: every tick walks every SA */
+	struct ike_sa *dirty;
+	uint64_t resync_at;                /* next full recomputation (a safety net) */
 	uint32_t half_open;
 	uint8_t cookie_secret[32];
 	uint64_t now;
 };
+
+/* ike_timer.c: deadlines. Whatever may move one of sa's deadlines (requests, state, lifetimes,
+ * liveness, tasks, fragments) touches it; ike_timer_sync (the end of every API call) re-files the
+ * touched SAs; ike_ctx_tick visits only SAs that are due. */
+void ike_sa_touch(struct ike_sa *sa);
+void ike_timer_sync(struct ike_ctx *ctx);
+/* sa leaves the heap and the dirty list (it is being freed). */
+void ike_timer_forget(struct ike_sa *sa);
+void ike_timer_free(struct ike_ctx *ctx);
 
 /* ike_sa.c: SA table, sending, SK, tasks */
 void ike_log(struct ike_ctx *ctx, int level, const char *fmt, ...)
@@ -186,6 +206,8 @@ uint64_t ike_sa_local_spi(const struct ike_sa *sa);
 uint64_t ike_new_ike_spi(struct ike_ctx *ctx);
 uint32_t ike_new_esp_spi(struct ike_ctx *ctx);
 void ike_sa_kill(struct ike_sa *sa, enum ike_down_reason why);
+/* The end of every API call: deadlines re-filed (ike_timer_sync), dead SAs freed. */
+void ike_ctx_end(struct ike_ctx *ctx);
 /* Send raw bytes on the SA's current addresses. */
 void ike_sa_send_raw(struct ike_sa *sa, const uint8_t *pkt, size_t len);
 /* Encrypt inner (a payload chain written with ike_wr, w->first = first type) into a full message

@@ -79,6 +79,7 @@ static void sa_free(struct ike_sa *sa)
 	ike_frag_reset(&sa->fr_req);
 	ike_frag_reset(&sa->fr_rsp);
 	ike_prof_put(ctx, sa->prof);
+	ike_timer_forget(sa);
 	ike_wipe(sa, sizeof(*sa)); /* keys, nonces */
 	free(sa);
 }
@@ -89,6 +90,7 @@ void ike_ctx_destroy(struct ike_ctx *ctx)
 		return;
 	while (ctx->sas)
 		sa_free(ctx->sas);
+	ike_timer_free(ctx);
 	ike_htab_free(&ctx->by_spi);
 	ike_htab_free(&ctx->by_spi_i);
 	ike_htab_free(&ctx->children);
@@ -118,6 +120,7 @@ struct ike_sa *ike_sa_new(struct ike_ctx *ctx, uint8_t initiator)
 	sa->pprev = &ctx->sas;
 	ctx->sas = sa;
 	ctx->n_sas++;
+	ike_sa_touch(sa);
 	return sa;
 }
 
@@ -151,8 +154,10 @@ struct ike_sa *ike_sa_find(struct ike_ctx *ctx, uint64_t spi)
 		return NULL;
 	for (struct ike_hnode *e = ike_htab_first(&ctx->by_spi, spi); e; e = ike_htab_next(e)) {
 		struct ike_sa *sa = IKE_CONTAINER(e, struct ike_sa, h_spi);
-		if (sa->state != ST_DEAD && ike_sa_local_spi(sa) == spi)
+		if (sa->state != ST_DEAD && ike_sa_local_spi(sa) == spi) {
+			ike_sa_touch(sa); /* whoever looks it up may move its deadlines */
 			return sa;
+		}
 	}
 	return NULL;
 }
@@ -167,8 +172,10 @@ struct ike_sa *ike_sa_find_init(struct ike_ctx *ctx, uint64_t spi_i, const struc
 {
 	for (struct ike_hnode *e = ike_htab_first(&ctx->by_spi_i, spi_i); e; e = ike_htab_next(e)) {
 		struct ike_sa *sa = IKE_CONTAINER(e, struct ike_sa, h_init);
-		if (sa->state != ST_DEAD && sa->spi_i == spi_i && same_addr(&sa->remote, remote))
+		if (sa->state != ST_DEAD && sa->spi_i == spi_i && same_addr(&sa->remote, remote)) {
+			ike_sa_touch(sa);
 			return sa;
+		}
 	}
 	return NULL;
 }
@@ -211,6 +218,7 @@ void ike_sa_mark_dead(struct ike_sa *sa)
 	if (sa->state == ST_DEAD)
 		return;
 	sa->state = ST_DEAD;
+	ike_sa_touch(sa);
 	sa->dead_next = sa->ctx->dead;
 	sa->ctx->dead = sa;
 	sa->ctx->n_sas--;
@@ -242,8 +250,10 @@ void ike_sa_kill(struct ike_sa *sa, enum ike_down_reason why)
 		ctx->cfg.cb.ike_down(ctx->cfg.cb.user, ike_sa_local_spi(sa), why);
 }
 
-static void reap(struct ike_ctx *ctx)
+/* The end of every API call: the touched SAs' deadlines re-filed, the dead freed. */
+void ike_ctx_end(struct ike_ctx *ctx)
 {
+	ike_timer_sync(ctx);
 	while (ctx->dead) {
 		struct ike_sa *sa = ctx->dead;
 		ctx->dead = sa->dead_next;
@@ -269,6 +279,7 @@ struct ike_creds *ike_sa_creds(const struct ike_sa *sa)
 /* pkt may hold several messages back to back (the fragments of one): one datagram each. */
 void ike_sa_send_raw(struct ike_sa *sa, const uint8_t *pkt, size_t len)
 {
+	ike_sa_touch(sa);
 	size_t off = 0;
 	while (off < len) {
 		size_t n = len - off;
@@ -384,6 +395,7 @@ static int sa_unseal(struct ike_sa *sa, const uint8_t *buf, const struct ike_cha
 
 void ike_sa_req_clear(struct ike_sa *sa)
 {
+	ike_sa_touch(sa);
 	free(sa->rq.pkt);
 	ike_dh_free(sa->rq.dh);
 	ike_wipe(&sa->rq, sizeof(sa->rq));
@@ -406,6 +418,7 @@ static void request_raw(struct ike_sa *sa, uint8_t *pkt, size_t len, uint8_t kin
 	sa->rq.tries = 0;
 	sa->rq.timeout = sa->ctx->cfg.retransmit_ms;
 	sa->rq.next_tx = sa->ctx->now + sa->rq.timeout;
+	ike_sa_touch(sa);
 	ike_sa_send_raw(sa, pkt, len);
 }
 
@@ -482,6 +495,7 @@ void ike_sa_queue(struct ike_sa *sa, uint8_t kind, uint32_t spi)
 		return;
 	}
 	sa->tasks[sa->n_tasks++] = (struct ike_task){ kind, spi };
+	ike_sa_touch(sa);
 }
 
 void ike_sa_run_tasks(struct ike_sa *sa)
@@ -507,6 +521,7 @@ void ike_sa_run_tasks(struct ike_sa *sa)
 void ike_sa_report_up(struct ike_sa *sa, uint64_t old_spi)
 {
 	struct ike_ctx *ctx = sa->ctx;
+	ike_sa_touch(sa);
 	sa->reported_up = 1;
 	sa->report_down = 1;
 	sa->last_rx = ctx->now;
@@ -656,79 +671,8 @@ int ike_ctx_input(struct ike_ctx *ctx, const struct ike_dgram *d, uint64_t now_m
 		if (sa->state != ST_DEAD)
 			ike_sa_run_tasks(sa);
 	}
-	reap(ctx);
+	ike_ctx_end(ctx);
 	return rc;
-}
-
-void ike_ctx_tick(struct ike_ctx *ctx, uint64_t now)
-{
-	ctx->now = now;
-	for (struct ike_sa *sa = ctx->sas; sa; sa = sa->next) {
-		if (sa->state == ST_DEAD)
-			continue;
-		if (sa->rq.kind && now >= sa->rq.next_tx) {
-			if (sa->rq.tries >= ctx->cfg.retransmit_tries) {
-				ike_log(ctx, 1, "IKE SA %016llx: no answer after %u retransmissions",
-					(unsigned long long)ike_sa_local_spi(sa), sa->rq.tries);
-				if (sa->rq.kind == RQ_DPD && ctx->cfg.cb.dpd_result)
-					ctx->cfg.cb.dpd_result(ctx->cfg.cb.user, ike_sa_local_spi(sa), 0);
-				ike_sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_TIMEOUT);
-				continue;
-			}
-			sa->rq.tries++;
-			sa->rq.timeout *= 2;
-			sa->rq.next_tx = now + sa->rq.timeout;
-			ike_sa_send_raw(sa, sa->rq.pkt, sa->rq.len);
-		}
-		ike_frag_expire(sa, now);
-		if (sa->expire_at && now >= sa->expire_at) {
-			ike_sa_kill(sa, sa->state == ST_REKEYED ? IKE_DOWN_REKEYED : IKE_DOWN_TIMEOUT);
-			continue;
-		}
-		if (sa->state != ST_ESTABLISHED)
-			continue;
-		if (sa->rekey_at && now >= sa->rekey_at) {
-			sa->rekey_at = 0;
-			ike_sa_queue(sa, RQ_IKE_REKEY, 0);
-		}
-		for (struct ike_child *ch = sa->children; ch; ch = ch->next)
-			if (ch->rekey_at && now >= ch->rekey_at && ch->state == CH_INSTALLED) {
-				ch->rekey_at = 0;
-				ike_sa_queue(sa, RQ_CHILD_REKEY, ch->spi_in);
-			}
-		if (sa->prof->dpd_s && !sa->rq.kind && !sa->n_tasks &&
-		    now >= sa->last_rx + 1000ull * sa->prof->dpd_s)
-			ike_sa_queue(sa, RQ_DPD, 0);
-		ike_sa_run_tasks(sa);
-	}
-	reap(ctx);
-}
-
-static uint64_t min64(uint64_t a, uint64_t b)
-{
-	return b && b < a ? b : a;
-}
-
-uint64_t ike_ctx_next_timer(const struct ike_ctx *ctx)
-{
-	uint64_t t = UINT64_MAX;
-	for (const struct ike_sa *sa = ctx->sas; sa; sa = sa->next) {
-		if (sa->state == ST_DEAD)
-			continue;
-		if (sa->rq.kind)
-			t = min64(t, sa->rq.next_tx);
-		t = min64(t, sa->expire_at);
-		t = min64(t, ike_frag_deadline(sa));
-		if (sa->state != ST_ESTABLISHED)
-			continue;
-		t = min64(t, sa->rekey_at);
-		for (const struct ike_child *ch = sa->children; ch; ch = ch->next)
-			if (ch->state == CH_INSTALLED)
-				t = min64(t, ch->rekey_at);
-		if (sa->prof->dpd_s && !sa->rq.kind)
-			t = min64(t, sa->last_rx + 1000ull * sa->prof->dpd_s);
-	}
-	return t;
 }
 
 int ike_initiate(struct ike_ctx *ctx, const struct ike_profile *p, const struct sockaddr *local,
@@ -759,7 +703,7 @@ int ike_initiate(struct ike_ctx *ctx, const struct ike_profile *p, const struct 
 	}
 	if (rc) {
 		ike_sa_mark_dead(sa);
-		reap(ctx);
+		ike_ctx_end(ctx);
 		return rc;
 	}
 	sa->report_down = 1;
@@ -773,7 +717,7 @@ int ike_initiate(struct ike_ctx *ctx, const struct ike_profile *p, const struct 
 	if (rc) {
 		sa->report_down = 0;
 		ike_sa_kill(sa, IKE_DOWN_NEGOTIATION);
-		reap(ctx);
+		ike_ctx_end(ctx);
 		return rc;
 	}
 	if (spi)
@@ -795,7 +739,7 @@ static int verb(struct ike_ctx *ctx, struct ike_sa *sa, uint8_t kind, uint32_t s
 	ctx->now = now;
 	ike_sa_queue(sa, kind, spi);
 	ike_sa_run_tasks(sa);
-	reap(ctx);
+	ike_ctx_end(ctx);
 	return 0;
 }
 
@@ -838,7 +782,7 @@ int ike_sa_drop(struct ike_ctx *ctx, uint64_t spi)
 	ike_sa_req_clear(sa); /* nothing more goes out */
 	sa->n_tasks = 0;
 	ike_sa_kill(sa, IKE_DOWN_TIMEOUT);
-	reap(ctx);
+	ike_ctx_end(ctx);
 	return 0;
 }
 
