@@ -26,6 +26,9 @@
  * or sched_yield() after work made round trips several milliseconds worse, not better. */
 #define SLEEP_MIN_NS (50 * NS_PER_US)
 #define SLEEP_MAX_NS (200 * NS_PER_US)
+/* Packets per burst on the rtl engine: a burst runs at simulation speed (tens of thousands of
+ * cycles a second, less on a busy host), and the heartbeat moves only between bursts. */
+#define RTL_BURST 8u
 
 static volatile sig_atomic_t stop_sig;
 
@@ -201,12 +204,24 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+void sim_heartbeat(struct sim *s)
+{
+	uint32_t hb = s->control_off + VRFSEC_ABI_CONTROL_HEARTBEAT;
+	uint64_t now = mono_ns();
+
+	if (now - s->hb_ns >= VRFSEC_SIM_HEARTBEAT_MS * NS_PER_MS) {
+		__atomic_fetch_add((volatile uint32_t *)(s->bar + hb), 1u, __ATOMIC_RELEASE);
+		s->hb_ns = now;
+	}
+}
+
 /* Run a burst and send every packet where the pipeline put it; drops were counted there. */
 static void run_burst(struct sim *s, struct vrfsec_pkt **pp, uint32_t n)
 {
 	uint32_t i;
 
 	vrfsec_engine_run(s->e, pp, n);
+	sim_heartbeat(s);
 	for (i = 0; i < n; i++) {
 		const struct vrfsec_pkt *p = pp[i];
 
@@ -254,10 +269,13 @@ static void run(struct sim *s, const struct opts *o)
 {
 	struct vrfsec_pkt *pp[VRFSEC_BURST_MAX];
 	uint32_t ctl = s->control_off + VRFSEC_ABI_CONTROL_CONTROL;
-	uint32_t hb = s->control_off + VRFSEC_ABI_CONTROL_HEARTBEAT;
-	uint64_t now = mono_ns(), last_work = now, last_hb = now;
+	uint32_t burst = s->kind == VRFSEC_ENGINE_RTL ? RTL_BURST : VRFSEC_BURST_MAX;
+	uint64_t now = mono_ns(), last_work = now;
 	bool unflushed = false;
 	uint32_t i;
+
+	_Static_assert(RTL_BURST <= VRFSEC_BURST_MAX, "an rtl burst fits the packet buffers");
+	s->hb_ns = now;
 
 	for (i = 0; i < VRFSEC_BURST_MAX; i++)
 		pp[i] = &s->pkts[i];
@@ -268,13 +286,13 @@ static void run(struct sim *s, const struct opts *o)
 
 		now = mono_ns();
 		for (id = 0; id < SIM_N_PORTS; id++) {
-			n = sim_port_rx(&s->port[id], pp, VRFSEC_BURST_MAX, !enabled);
+			n = sim_port_rx(&s->port[id], pp, burst, !enabled);
 			if (n)
 				run_burst(s, pp, n);
 			work += n;
 		}
 		if (enabled) {
-			n = sim_inject_rx(s, pp, VRFSEC_BURST_MAX);
+			n = sim_inject_rx(s, pp, burst);
 			if (n)
 				run_burst(s, pp, n);
 			work += n;
@@ -283,10 +301,7 @@ static void run(struct sim *s, const struct opts *o)
 		/* One wake-up for whatever this iteration posted to the host. */
 		sim_notify_signal(s);
 		sim_notify_service(s);
-		if (now - last_hb >= VRFSEC_SIM_HEARTBEAT_MS * NS_PER_MS) {
-			__atomic_fetch_add((volatile uint32_t *)(s->bar + hb), 1u, __ATOMIC_RELEASE);
-			last_hb = now;
-		}
+		sim_heartbeat(s);
 		if (work) {
 			last_work = now;
 			unflushed = true;
