@@ -45,10 +45,6 @@ int fw_plat_dma_write(void *ctx, uint64_t iova, const void *src, uint32_t len)
 	return 0;
 }
 
-/* Keys go straight into the engine's per-SA store (the same place vrfsec_engine_sa_add puts
- * them); the firmware compiles the SA into the tables itself, so the engine's combined call
- * does not fit. A slot that already holds a key is wiped first: the cpu engine counts live keys
- * to decide whether prefetching pays. */
 /* The card around the platform: the key port's work shows in the simulator's heartbeat, as a
  * long run of installs on the rtl engine is progress, not a hang. */
 static struct sim *sim_of(void *ctx)
@@ -56,6 +52,10 @@ static struct sim *sim_of(void *ctx)
 	return (struct sim *)(void *)((uint8_t *)ctx - offsetof(struct sim, plat));
 }
 
+/* Keys go straight into the engine's per-SA store (the same place vrfsec_engine_sa_add puts
+ * them); the firmware compiles the SA into the tables itself, so the engine's combined call
+ * does not fit. A slot that already holds a key is wiped first: the cpu engine counts live keys
+ * to decide whether prefetching pays. */
 int fw_plat_key_install(void *ctx, uint32_t sa, const uint8_t *key, uint32_t key_len)
 {
 	struct vrfsec_engine *e = ((struct sim_plat *)ctx)->e;
