@@ -155,15 +155,28 @@ void fw_init(struct fw *fw, struct vrfsec_tables *t, volatile uint8_t *bar,
 		     STATUS_READY);
 }
 
-/* CONTROL bit 1: back to the state of a card fresh from reset, keys wiped. */
-static void tables_reset(struct fw *fw)
+/* CONTROL bit 1: back to the state of a card fresh from reset, keys wiped. SAs go FW_POLL_KEYS
+ * per poll (each wipes a key through the key port), the rest of the tables with the last of them;
+ * until then no command is taken. Returns 1 when the reset is complete. */
+static int tables_reset_step(struct fw *fw)
 {
 	struct vrfsec_tables *t = fw->t;
+	uint32_t dropped = 0;
 	uint32_t i;
 
-	for (i = 0; i < VRFSEC_MAX_SA; i++)
-		if (t->sa[i].valid)
-			fw_sa_drop(fw, i);
+	for (i = 0; i < VRFSEC_MAX_SA; i++) {
+		uint32_t idx = fw->reset_next;
+
+		if (idx >= VRFSEC_MAX_SA || dropped >= FW_POLL_KEYS)
+			break;
+		if (t->sa[idx].valid) {
+			fw_sa_drop(fw, idx);
+			dropped++;
+		}
+		fw->reset_next++;
+	}
+	if (fw->reset_next < VRFSEC_MAX_SA)
+		return 0;
 	fw_zero(fw->life, sizeof(fw->life));
 	fw_zero(fw->active, sizeof(fw->active));
 	fw_zero(t->spi_hash, sizeof(t->spi_hash));
@@ -178,6 +191,7 @@ static void tables_reset(struct fw *fw)
 	vrfsec_tables_init(t); /* port defaults and an empty FIB */
 	fw_ports_regs(fw);
 	fw->stats.resets++;
+	return 1;
 }
 
 uint32_t fw_poll(struct fw *fw, uint64_t now_ns)
@@ -195,13 +209,19 @@ uint32_t fw_poll(struct fw *fw, uint64_t now_ns)
 		fw->hb_ns = now_ns;
 	}
 	/* Only between commands, so a command is applied entirely before or after a reset. */
-	if (!fw->cmd.active) {
+	if (!fw->cmd.active && !fw->resetting) {
 		ctl = fw_reg_read(fw, ctl_off);
 		if (ctl & CONTROL_RESET) {
-			tables_reset(fw);
-			fw_reg_write(fw, ctl_off, fw_reg_read(fw, ctl_off) & ~CONTROL_RESET);
-			work++;
+			fw->resetting = 1;
+			fw->reset_next = 0;
 		}
+	}
+	if (fw->resetting) {
+		work++;
+		if (!tables_reset_step(fw))
+			return work; /* more SAs to remove: no commands, no lifetimes meanwhile */
+		fw_reg_write(fw, ctl_off, fw_reg_read(fw, ctl_off) & ~CONTROL_RESET);
+		fw->resetting = 0;
 	}
 	work += fw_cmd_work(fw);
 	work += fw_events_scan(fw);

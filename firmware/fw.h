@@ -50,7 +50,10 @@
  * VRFSEC_ABI_NONE, status/detail are the errno and ERR_* of that entry (a malformed command:
  * failed 0). stride must be >= the entry size (else ERR_BAD_PARAM); COUNTERS ignores it and
  * takes count as the number of SA records (<= VRFSEC_MAX_SA). A long command is applied over
- * several polls (FW_POLL_ENTRIES per poll); its completion comes at the end.
+ * several polls (FW_POLL_ENTRIES per poll, of them FW_POLL_KEYS SA_ADD or SA_DEL entries: each
+ * waits on the crypto core's key port, so a poll of only those stays short even where the key
+ * port is slow, as in an RTL simulation, and the heartbeat keeps going); its completion comes at
+ * the end.
  * SA_ADD refuses, in this order: idx >= VRFSEC_MAX_SA (BAD_PARAM), key_len (BAD_KEY_LEN), vrf
  * (BAD_VRF), other fields (BAD_PARAM), slot in use (SA_EXISTS), inbound SPI + destination taken
  * (DUP_SPI), no way left in the SPI's two hash buckets (TABLE_FULL). It then installs the key
@@ -75,14 +78,16 @@
  *  FW_SCAN_SLICE SA slots per FW_SCAN_PERIOD_NS of card time (a full sweep every ~64 ms).
  *
  * CONTROL.CONTROL bit 1 (reset the tables): between commands, the firmware removes every SA
- * (wiping keys), empties next hops, VRFs, labels, VLANs, FIB and counters, restores port
- * defaults and clears the bit. CONTROL.HEARTBEAT is incremented every FW_HEARTBEAT_NS.
+ * (wiping keys; FW_POLL_KEYS per poll, no command is taken until the reset is complete), empties
+ * next hops, VRFs, labels, VLANs, FIB and counters, restores port defaults and clears the bit.
+ * CONTROL.HEARTBEAT is incremented every FW_HEARTBEAT_NS.
  */
 
 #define FW_VERSION ((1u << 16) | 0u) /* ID.FW_VERSION: major << 16 | minor */
 #define FW_RING_LOG2_MAX 20u         /* largest ring: 2^20 descriptors */
 #define FW_POLL_CMDS 64u             /* commands completed per fw_poll at most */
 #define FW_POLL_ENTRIES 8192u        /* entries applied per fw_poll at most */
+#define FW_POLL_KEYS 64u             /* of them key installs and wipes (SA_ADD, SA_DEL) */
 #define FW_CHUNK_BYTES 4096u         /* parameter entries are read by DMA in chunks this big */
 #define FW_SCAN_SLICE 4096u          /* SA lifetimes checked per scan */
 #define FW_SCAN_PERIOD_NS 1000000ull /* one scan per millisecond of card time */
@@ -173,6 +178,8 @@ struct fw {
 	uint32_t cpl_head;  /* CPL producer index */
 	uint32_t ev_head;   /* EVENT producer index */
 	uint32_t scan_next; /* next SA slot the lifetime scan looks at */
+	uint32_t reset_next; /* next SA slot a table reset looks at */
+	uint8_t resetting;   /* a table reset (CONTROL bit 1) is under way */
 	struct fw_cmd cmd;
 	struct fw_stats stats;
 	/* DMA staging for parameter entries and counter snapshots; key bytes are erased from it
@@ -190,7 +197,7 @@ void fw_init(struct fw *fw, struct vrfsec_tables *t, volatile uint8_t *bar,
 	     const struct fw_config *cfg);
 
 /* One bounded step: heartbeat, a pending table reset, up to FW_POLL_CMDS commands or
- * FW_POLL_ENTRIES entries, one lifetime scan slice. now_ns is monotonic card time. Returns the
+ * FW_POLL_ENTRIES entries (FW_POLL_KEYS SA adds and deletes), one lifetime scan slice. now_ns is monotonic card time. Returns the
  * work items done (entries, completions, events, expiries); 0 means idle. */
 uint32_t fw_poll(struct fw *fw, uint64_t now_ns);
 

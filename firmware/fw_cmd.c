@@ -204,11 +204,18 @@ static int cmd_finished(const struct fw_cmd *c)
 	return c->stop || c->next >= c->count;
 }
 
-/* Apply what the budget allows of the current command; entries looked at. */
-static uint32_t cmd_run(struct fw *fw, uint32_t budget)
+/* SA_ADD and SA_DEL go through the key port (install, wipe): their own, smaller budget. */
+static int key_op(uint16_t op)
+{
+	return op == VRFSEC_ABI_OP_SA_ADD || op == VRFSEC_ABI_OP_SA_DEL;
+}
+
+/* Apply what the budgets allow of the current command; entries looked at. */
+static uint32_t cmd_run(struct fw *fw, uint32_t budget, uint32_t *keys)
 {
 	struct fw_cmd *c = &fw->cmd;
 	struct fw_res r;
+	uint32_t used;
 
 	if (c->stop)
 		return 0;
@@ -232,7 +239,11 @@ static uint32_t cmd_run(struct fw *fw, uint32_t budget)
 			c->stop = 1;
 			return 0;
 		}
-		return run_entries(fw, budget);
+		if (!key_op(c->opcode))
+			return run_entries(fw, budget);
+		used = run_entries(fw, *keys < budget ? *keys : budget);
+		*keys -= used;
+		return used;
 	}
 }
 
@@ -275,6 +286,7 @@ static int cmd_withdrawn(const struct fw *fw)
 uint32_t fw_cmd_work(struct fw *fw)
 {
 	uint32_t budget = FW_POLL_ENTRIES;
+	uint32_t keys = FW_POLL_KEYS;
 	uint32_t work = 0;
 	uint32_t k;
 
@@ -287,7 +299,7 @@ uint32_t fw_cmd_work(struct fw *fw)
 		}
 		if (!fw->cmd.active && !cmd_take(fw))
 			break;
-		used = cmd_run(fw, budget);
+		used = cmd_run(fw, budget, &keys);
 		budget = used < budget ? budget - used : 0;
 		work += used;
 		if (!cmd_finished(&fw->cmd) || !cmd_complete(fw))

@@ -84,6 +84,7 @@ struct sim {
 	struct pcap *dead; /* Ethernet pcap handle behind every dumper */
 	struct vrfsec_pkt *pkts; /* VRFSEC_BURST_MAX packet buffers */
 	struct sim_stats st;
+	uint64_t hb_ns; /* the last sim_heartbeat() increment */
 };
 
 /* ---- registers: 32-bit, never torn, acquire/release as sim_transport.h says */
@@ -105,6 +106,12 @@ void sim_shm_destroy(struct sim *s);
 /* ---- plat.c: the DMA model */
 /* [iova, iova + len) as a pointer into host memory, or NULL (counted as a DMA fault). */
 uint8_t *sim_dma_ptr(struct sim_plat *pl, uint64_t iova, uint32_t len);
+
+/* ---- main.c */
+/* The simulator's own heartbeat (beside the firmware's): CONTROL.HEARTBEAT + 1 when
+ * VRFSEC_SIM_HEARTBEAT_MS have passed since the last. Called wherever the simulator makes
+ * progress that can take long on the rtl engine: each loop, each burst, each key install. */
+void sim_heartbeat(struct sim *s);
 
 /* ---- rings.c */
 /* Find the CONTROL and RINGS blocks through the chain fw_init wrote. 0 or -ENODEV. */

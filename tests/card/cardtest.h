@@ -33,6 +33,7 @@ struct ct {
 	uint64_t seed;
 	bool verbose, keep;
 	uint32_t n_sa, n_routes; /* scale test sizes */
+	unsigned slow;           /* hang guards x this (--slow; 20 when VRFSEC_SIM_ENGINE=rtl) */
 	struct sim_proc scale;   /* the big card, shared by scale, wrap and back-pressure */
 	bool scale_ready;        /* its tables hold the scale plan */
 	char msg[CT_MSG];        /* why the current test failed, or its summary */
@@ -47,6 +48,9 @@ void ct_log(const struct ct *c, const char *fmt, ...) __attribute__((format(prin
 /* A path inside the run's directory. */
 const char *ct_path(const struct ct *c, char *buf, size_t len, const char *file);
 double ct_now(void);
+/* A hang guard of ms milliseconds for this run: how long a wait may take before the test calls
+ * it stuck. Only waits for progress are scaled, never what a test asserts. */
+unsigned ct_ms(const struct ct *c, unsigned ms);
 void ct_sleep_ms(unsigned ms);
 void ct_sleep_us(unsigned us);
 
@@ -212,10 +216,11 @@ uint64_t snap_global(const struct vrfsec_snapshot *s, const char *name);
 /* Equal snapshots apart from the card time and the counters named in skip (NULL-terminated). */
 bool snap_equal(const struct vrfsec_snapshot *a, const struct vrfsec_snapshot *b,
 		const char *const *skip, char *why, size_t n);
-/* Poll snapshots until global counter name reaches at least want, or timeout. */
+/* Poll snapshots until global counter name reaches at least want, or timeout (x c->slow). */
 int snap_wait_global(struct ct *c, struct vrfsec_dev *dev, const char *name, uint64_t want,
 		     unsigned timeout_ms);
-/* Wait until a pcap file holds at least n frames (the simulator flushes when idle). */
+/* Wait until a pcap file holds at least n frames (the simulator flushes when idle); timeout x
+ * c->slow. */
 int pcap_wait_frames(struct ct *c, const char *path, uint32_t n, unsigned timeout_ms,
 		     struct frames *out);
 /* Run a command (argv[0] a path), output to log (appended); exit status or -1. */

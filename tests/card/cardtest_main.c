@@ -81,6 +81,11 @@ double ct_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+unsigned ct_ms(const struct ct *c, unsigned ms)
+{
+	return ms * c->slow;
+}
+
 void ct_sleep_us(unsigned us)
 {
 	struct timespec ts = { (time_t)(us / 1000000u), (long)(us % 1000000u) * 1000L };
@@ -145,10 +150,12 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: vrfsec-cardtest [--only NAME[,NAME...]] [--seed N] [--sa N] [--routes N]\n"
-		"                       [--src DIR] [--keep] [--verbose] [--list]\n"
+		"                       [--slow N] [--src DIR] [--keep] [--verbose] [--list]\n"
 		"  Starts its own vrfsec-sim processes (names ct<pid>-*) and runs the card tests:\n"
 		"  one line per test, then 'N passed, N failed'. Files go to a mktemp -d directory,\n"
-		"  removed at the end unless --keep.\n");
+		"  removed at the end unless --keep. --slow N multiplies the waits after which a test\n"
+		"  is declared stuck (default 1, 20 when VRFSEC_SIM_ENGINE=rtl: the simulators then\n"
+		"  run the RTL at simulation speed).\n");
 }
 
 int main(int argc, char **argv)
@@ -158,10 +165,11 @@ int main(int argc, char **argv)
 		{ "sa", required_argument, NULL, 'a' },   { "routes", required_argument, NULL, 'r' },
 		{ "src", required_argument, NULL, 'S' },  { "keep", no_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },    { "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },       { NULL, 0, NULL, 0 },
+		{ "slow", required_argument, NULL, 'w' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
 	};
 	static struct ct c;
-	const char *only = NULL;
+	const char *only = NULL, *env;
 	unsigned pass = 0, fail = 0, i;
 	double t_all = ct_now();
 	int opt;
@@ -169,12 +177,15 @@ int main(int argc, char **argv)
 	c.seed = 0x76726673656321ull; /* fixed: a failure reproduces; --seed explores */
 	c.n_sa = 100000;
 	c.n_routes = 1000000;
-	while ((opt = getopt_long(argc, argv, "o:s:a:r:S:kvlh", lo, NULL)) != -1) {
+	env = getenv("VRFSEC_SIM_ENGINE"); /* the simulators we start read it too */
+	c.slow = env && strcmp(env, "rtl") == 0 ? 20 : 1;
+	while ((opt = getopt_long(argc, argv, "o:s:a:r:w:S:kvlh", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'o': only = optarg; break;
 		case 's': c.seed = strtoull(optarg, NULL, 0); break;
 		case 'a': c.n_sa = (uint32_t)strtoul(optarg, NULL, 0); break;
 		case 'r': c.n_routes = (uint32_t)strtoul(optarg, NULL, 0); break;
+		case 'w': c.slow = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'S': snprintf(c.srcdir, sizeof(c.srcdir), "%s", optarg); break;
 		case 'k': c.keep = true; break;
 		case 'v': c.verbose = true; break;
@@ -187,9 +198,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc || c.n_sa < 1000 || c.n_sa > 100000 || c.n_routes < 10000 ||
-	    c.n_routes > 1900000) {
+	    c.n_routes > 1900000 || c.slow < 1 || c.slow > 1000) {
 		usage(stderr);
-		fprintf(stderr, "(--sa 1000..100000, --routes 10000..1900000)\n");
+		fprintf(stderr, "(--sa 1000..100000, --routes 10000..1900000, --slow 1..1000)\n");
 		return 2;
 	}
 	if (find_paths(&c, argv[0]) != 0) {

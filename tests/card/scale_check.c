@@ -150,7 +150,7 @@ static int inject_all(struct ct *c, struct scale_run *sr, struct vrfsec_dev *dev
 	for (uint32_t k = 0; k < sr->n_exp; k++) {
 		const struct scale_exp *e = &sr->exp[k];
 		struct vrfsec_inject in = { .frame = e->inner, .len = e->inner_len, .sa = e->sa_out };
-		double deadline = ct_now() + 5.0;
+		double deadline = ct_now() + ct_ms(c, 5000) / 1000.0;
 		int rc;
 
 		if (e->src != SRC_INJECT)

@@ -221,7 +221,7 @@ int sim_open(struct ct *c, struct sim_proc *s, const struct vrfsec_open_cfg *cfg
 	     struct vrfsec_dev **dev)
 {
 	struct vrfsec_open_cfg oc;
-	double deadline = ct_now() + OPEN_WAIT_MS / 1000.0;
+	double deadline = ct_now() + ct_ms(c, OPEN_WAIT_MS) / 1000.0;
 	char err[256] = "", tail[512];
 	int rc, st;
 
@@ -231,6 +231,13 @@ int sim_open(struct ct *c, struct sim_proc *s, const struct vrfsec_open_cfg *cfg
 		memset(&oc, 0, sizeof(oc));
 	oc.errbuf = err;
 	oc.errbuf_len = sizeof(err);
+	/* the driver's defaults for a card that does not answer and for a heartbeat standing
+	 * still, scaled: a simulator running the RTL on a busy host may not get the CPU for a
+	 * second (a test of lost cards sets its own lost_ms) */
+	if (!oc.timeout_ms)
+		oc.timeout_ms = ct_ms(c, 5000);
+	if (!oc.lost_ms)
+		oc.lost_ms = ct_ms(c, 1000);
 	for (;;) {
 		rc = vrfsec_open_ex(dev, s->spec, &oc);
 		if (rc == 0)

@@ -192,7 +192,7 @@ int test_wrap(struct ct *c)
 	for (i = 0; i < WRAP_SAS; i++)
 		if (one_per_cmd(c, b, vrfsec_batch_sa_del(b, WRAP_SA_BASE + i), "SA del"))
 			goto out;
-	if ((rc = vrfsec_batch_wait(b, 30000)) != 0) {
+	if ((rc = vrfsec_batch_wait(b, ct_ms(c, 30000))) != 0) {
 		ct_fail(c, "batch wait: %s (%s)", vrfsec_strerror(rc), vrfsec_errmsg(dev));
 		goto out;
 	}
@@ -257,7 +257,7 @@ static int nonblocking_adds(struct ct *c, struct vrfsec_dev *dev, uint32_t *eaga
 	struct vrfsec_batch *b;
 	struct cb_log log = { 0 };
 	struct vrfsec_sa_cfg sa;
-	double deadline = ct_now() + 30.0;
+	double deadline = ct_now() + ct_ms(c, 30000) / 1000.0;
 	int rc;
 
 	bc.arg = &log;
@@ -283,7 +283,7 @@ static int nonblocking_adds(struct ct *c, struct vrfsec_dev *dev, uint32_t *eaga
 		i += rc == 0;
 	}
 	if (rc == 0)
-		rc = vrfsec_batch_wait(b, 30000);
+		rc = vrfsec_batch_wait(b, ct_ms(c, 30000));
 	vrfsec_batch_stats_get(b, &st);
 	vrfsec_batch_destroy(b);
 	if (rc)
@@ -317,7 +317,7 @@ static int blocking_dels(struct ct *c, struct vrfsec_dev *dev)
 			rc = vrfsec_batch_submit(b);
 	}
 	if (rc == 0)
-		rc = vrfsec_batch_wait(b, 30000);
+		rc = vrfsec_batch_wait(b, ct_ms(c, 30000));
 	vrfsec_batch_stats_get(b, &st);
 	vrfsec_batch_destroy(b);
 	if (rc || log.bad)
@@ -352,7 +352,7 @@ static int inject_backpressure(struct ct *c, struct vrfsec_dev *dev, uint32_t *f
 		return -1;
 	len = pkt_icmp4(ip, (uint8_t[4]){ 10, 200, 0, 1 }, (uint8_t[4]){ 10, 200, 0, 2 }, 64, 1, 32);
 	*first_full = 0;
-	deadline = ct_now() + 10.0;
+	deadline = ct_now() + ct_ms(c, 10000) / 1000.0;
 	while (sent < BP_INJECTS && ct_now() < deadline) {
 		struct vrfsec_inject in = { .frame = ip, .len = len, .sa = BP_INJECT_SA };
 

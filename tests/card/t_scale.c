@@ -173,7 +173,7 @@ static int install(struct ct *c, struct vrfsec_dev *dev, const char *what, uint3
 	for (uint32_t i = 0; i < n && rc == 0; i++)
 		rc = queue(b, cfgs, i);
 	if (rc == 0)
-		rc = vrfsec_batch_wait(b, 60000);
+		rc = vrfsec_batch_wait(b, ct_ms(c, 60000));
 	dt = ct_now() - t0;
 	vrfsec_batch_stats_get(b, &st);
 	vrfsec_batch_destroy(b);

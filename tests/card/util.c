@@ -69,7 +69,7 @@ bool snap_equal(const struct vrfsec_snapshot *a, const struct vrfsec_snapshot *b
 int snap_wait_global(struct ct *c, struct vrfsec_dev *dev, const char *name, uint64_t want,
 		     unsigned timeout_ms)
 {
-	double deadline = ct_now() + timeout_ms / 1000.0;
+	double deadline = ct_now() + ct_ms(c, timeout_ms) / 1000.0;
 	uint64_t v = 0;
 
 	for (;;) {
@@ -91,8 +91,11 @@ int snap_wait_global(struct ct *c, struct vrfsec_dev *dev, const char *name, uin
 int pcap_wait_frames(struct ct *c, const char *path, uint32_t n, unsigned timeout_ms,
 		     struct frames *out)
 {
-	double deadline = ct_now() + timeout_ms / 1000.0;
+	double deadline;
 	char err[256] = "";
+
+	timeout_ms = ct_ms(c, timeout_ms);
+	deadline = ct_now() + timeout_ms / 1000.0;
 
 	for (;;) {
 		struct frames f = { 0 };

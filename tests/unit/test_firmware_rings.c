@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Firmware unit tests: ring wrap, back-pressure, long commands, ring restart, lifetime events. */
+/* Firmware unit tests: ring wrap, back-pressure, long commands, the key budget, table reset
+ * steps, ring restart, lifetime events. */
 #include "fw_fake.h"
 
 static void test_ring_wrap(void **state)
@@ -98,6 +99,93 @@ static void test_long_command_and_dma_edge(void **state)
 	assert_int_equal(c.detail, VRFSEC_ABI_ERR_DMA);
 	assert_int_equal(c.status, 14);
 	assert_int_equal(lookup4(7, 0x1e000002), 1);
+}
+
+/* SA adds and deletes go through the key port: FW_POLL_KEYS of them per poll, however large the
+ * command, and the heartbeat moves between those polls. */
+static void test_key_budget(void **state)
+{
+	struct vrfsec_abi_sa_entry e;
+	struct vrfsec_abi_sa_del_entry d;
+	struct vrfsec_abi_cpl_desc c;
+	uint32_t hb = VRFSEC_ABI_CONTROL_DEFAULT_OFFSET + VRFSEC_ABI_CONTROL_HEARTBEAT;
+	uint32_t i, n = 2 * FW_POLL_KEYS + 10, hb0, polls;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		e = sa_in(i, 0x1000u + i, 7);
+		memcpy(P.mem + PARAM_OFF + i * SA_SZ, &e, SA_SZ);
+	}
+	post_at(VRFSEC_ABI_OP_SA_ADD, 0, IOVA(PARAM_OFF), n, SA_SZ);
+	assert_int_equal(poll1(), FW_POLL_KEYS);
+	assert_int_equal(P.installs, FW_POLL_KEYS);
+	assert_true(t->sa[FW_POLL_KEYS - 1].valid);
+	assert_false(t->sa[FW_POLL_KEYS].valid);
+	assert_false(cpl_get(&c));
+	hb0 = rd(hb);
+	for (polls = 0; polls < 10 && !cpl_get(&c); polls++) {
+		now += FW_HEARTBEAT_NS;
+		fw_poll(F, now);
+	}
+	assert_int_equal(polls, 2); /* the rest in two more, one completion at the end */
+	assert_int_equal(c.done, n);
+	assert_int_equal(P.installs, n);
+	assert_true(rd(hb) - hb0 >= 2);
+
+	/* deletes wipe keys: the same budget */
+	for (i = 0; i < n; i++) {
+		d.idx = i;
+		d.rsvd = 0;
+		memcpy(P.mem + PARAM_OFF + i * sizeof(d), &d, sizeof(d));
+	}
+	post_at(VRFSEC_ABI_OP_SA_DEL, 0, IOVA(PARAM_OFF), n, sizeof(d));
+	assert_int_equal(poll1(), FW_POLL_KEYS);
+	assert_int_equal(P.wipes, FW_POLL_KEYS);
+	poll1();
+	poll1();
+	assert_true(cpl_get(&c));
+	assert_int_equal(c.done, n);
+	assert_int_equal(P.wipes, n);
+	assert_false(t->sa[n - 1].valid);
+}
+
+/* A table reset removes SAs FW_POLL_KEYS per poll; a command posted meanwhile waits for its end
+ * and is applied to the empty tables. */
+static void test_reset_steps(void **state)
+{
+	struct vrfsec_abi_sa_entry e;
+	struct vrfsec_abi_route_entry r = route4(1, 0x0a000000, 8, 5);
+	struct vrfsec_abi_cpl_desc c;
+	uint32_t ctl = VRFSEC_ABI_CONTROL_DEFAULT_OFFSET + VRFSEC_ABI_CONTROL_CONTROL;
+	uint32_t i, n = FW_POLL_KEYS + 5, polls;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		e = sa_in(3 * i, 0x2000u + i, 7); /* spread over the slots */
+		memcpy(P.mem + PARAM_OFF + i * SA_SZ, &e, SA_SZ);
+	}
+	c = cmd_at(VRFSEC_ABI_OP_SA_ADD, 0, IOVA(PARAM_OFF), n, SA_SZ);
+	assert_int_equal(c.done, n);
+	P.wipes = 0;
+	wr(ctl, 0x3);
+	memcpy(P.mem + PARAM_OFF + 0x10000u, &r, RT_SZ);
+	post_at(VRFSEC_ABI_OP_ROUTE_ADD, 0, IOVA(PARAM_OFF + 0x10000u), 1, RT_SZ);
+	assert_true(poll1() > 0);
+	assert_int_equal(P.wipes, FW_POLL_KEYS);
+	assert_int_equal(rd(ctl), 0x3); /* not done yet */
+	assert_false(cpl_get(&c));      /* and the command waits */
+	for (polls = 0; polls < 5 && rd(ctl) != 0x1; polls++)
+		poll1();
+	assert_int_equal(polls, 1);
+	assert_int_equal(P.wipes, n);
+	assert_int_equal(F->stats.resets, 1);
+	for (i = 0; i < n; i++)
+		assert_false(t->sa[3 * i].valid);
+	for (polls = 0; polls < 5 && !cpl_get(&c); polls++)
+		poll1();
+	assert_int_equal(c.done, 1);
+	assert_int_equal(lookup4(1, 0x0a000001), 5);
+	assert_int_equal(t->fib.routes, 1);
 }
 
 /* A new driver re-bases the rings of a running card (fresh zeroed descriptor memory; the
@@ -334,6 +422,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ring_wrap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_backpressure, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_command_and_dma_edge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_key_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reset_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ring_rebase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_descriptor_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_events, setup, teardown),
