@@ -449,17 +449,16 @@ static void switch_done(void *arg, struct card_job *j)
 }
 
 /* One NH_SET moves every route of the child to the new outbound SA; routes the new selectors
- * add or drop change with it. The old pair drains once the card answered. */
-static void stage_switch(struct session *s, struct child *c, struct child *old)
+ * add or drop change with it. The old pair drains once the card answered. -ENOMEM: nothing
+ * staged. */
+static int stage_switch(struct session *s, struct child *c, struct child *old)
 {
 	struct card_job *j = card_job_new(switch_done, c);
 	struct rib_entry e = { 0 };
 	int rc;
 
-	if (!j) {
-		install_failed(s, c, -ENOMEM);
-		return;
-	}
+	if (!j)
+		return -ENOMEM;
 	c->job = j;
 	c->job_switch = true;
 	c->switch_from = old->id;
@@ -489,6 +488,7 @@ static void stage_switch(struct session *s, struct child *c, struct child *old)
 	old->nh = VRFSEC_ABI_NONE;
 	old->state = CHILD_DRAINING;
 	old->drain_until_ms = UINT64_MAX; /* until the card answered */
+	return 0;
 }
 
 /* ---- a pair beside the one carrying the routes --------------------------------------------- */
@@ -537,11 +537,10 @@ bool child_hand_over(struct session *s, struct child *c)
 {
 	struct child *h = carries(c) ? heir(s, c) : NULL;
 
-	if (!h)
+	if (!h || stage_switch(s, h, c) != 0)
 		return false;
 	log_info("session %u: child %u goes; its routes move to child %u", s->id, c->id, h->id);
 	c->deleted = true;
-	stage_switch(s, h, c);
 	return true;
 }
 
@@ -550,11 +549,10 @@ void child_hold_expired(struct session *s, struct child *c)
 	struct child *old = session_child(s, c->rekey_of);
 
 	c->switch_at_ms = 0;
-	if (!old || !carries(old))
-		return;
+	if (!old || !carries(old) || stage_switch(s, c, old) != 0)
+		return; /* out of memory: the peer's DELETE moves them */
 	log_info("session %u: no DELETE of child %u from the peer within %u ms; its routes move to child %u",
 		 s->id, old->id, PEER_REKEY_HOLD_MS, c->id);
-	stage_switch(s, c, old);
 }
 
 /* ---- the SAs, for both ---------------------------------------------------------------------- */
@@ -573,7 +571,8 @@ static void pair_done(void *arg, struct card_job *j)
 	}
 	old = c->rekey_of ? session_child(s, c->rekey_of) : NULL;
 	if (old && carries(old) && !c->hold) {
-		stage_switch(s, c, old);
+		if (stage_switch(s, c, old) != 0)
+			install_failed(s, c, -ENOMEM);
 		return;
 	}
 	if (c->rekey_of && (old || carrier(s, c))) {
