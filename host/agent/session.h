@@ -198,8 +198,9 @@ int child_up(struct session *s, struct child_params *p, uint32_t *child_id);
  * hooks.child_installed; a failed switch leaves the old pair installed). With p->hold_routes,
  * or when old_id does not carry the routes (draining after a colliding rekey), the new pair
  * only goes in beside it: installed, no routes until the one carrying them goes (child_down,
- * hard lifetime) or, for hold_routes, PEER_REKEY_HOLD_MS passed. -ENOENT: no such child
- * installed or draining. The session switches to the profile of the same name in the current
+ * hard lifetime) or, for hold_routes, PEER_REKEY_HOLD_MS passed; old_id may still be
+ * installing (the peer rekeys a pair it has while our card work for it is in flight). -ENOENT:
+ * no such child. The session switches to the profile of the same name in the current
  * configuration (if it still exists in the same VRF). */
 int child_rekey(struct session *s, uint32_t old_id, struct child_params *p, uint32_t *new_id);
 /* Remove one CHILD SA pair and its routes now; when it carries the routes and a pair installed

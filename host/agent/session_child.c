@@ -278,7 +278,8 @@ void child_remove(struct session *s, struct child *c)
 	for (unsigned i = 0; c->routes_in && i < c->n_routes; i++) {
 		const struct rib_entry *e = rib_find(s->m->rib, s->vrf, &c->routes[i]);
 
-		if (e && e->kind == RIB_RRI && e->owner == s->id)
+		/* only routes that still use this child: another pair may have taken one over */
+		if (e && e->kind == RIB_RRI && e->owner == s->id && e->nh == c->nh)
 			rib_del_q(s->m->rib, s->m->card, s->vrf, &c->routes[i]);
 	}
 	c->n_routes = 0;
@@ -639,7 +640,7 @@ int child_rekey(struct session *s, uint32_t old_id, struct child_params *p, uint
 	struct child *old = session_child(s, old_id), *c;
 	int rc;
 
-	if (!old || (old->state != CHILD_INSTALLED && old->state != CHILD_DRAINING)) {
+	if (!old) {
 		wipe_params(p);
 		return -ENOENT;
 	}

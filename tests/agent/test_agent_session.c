@@ -494,6 +494,49 @@ static void collision_drops_the_redundant(void **state)
 	colliding_rekeys(*state, false);
 }
 
+/* The peer rekeys a pair whose card work is still in flight (it has the pair since it answered
+ * our rekey, the card has not answered our switch yet): the new pair goes in beside, and the old
+ * one hands the routes over when the peer deletes it, instead of two pairs fighting over them. */
+static void peer_rekey_of_an_installing_pair(void **state)
+{
+	struct fx *f = *state;
+	struct session *s = ra_session(f, "198.51.100.7", 40001);
+	struct child_params p;
+	struct child *old, *nu;
+	uint32_t id, id2, nh;
+
+	session_tick(&f->m, 1000);
+	f->mock.hold = true;
+	keys(&p, 0x1000, 0x2000);
+	assert_int_equal(child_up(s, &p, &id), 0);
+	card_flush(&f->card);
+	assert_int_equal(session_child(s, id)->state, CHILD_INSTALLING);
+	keys(&p, 0x1100, 0x2100);
+	p.hold_routes = true;
+	assert_int_equal(child_rekey(s, id, &p, &id2), 0);
+	f->mock.hold = false;
+	mock_release(&f->mock);
+	settle(f);
+	old = session_child(s, id);
+	nu = session_child(s, id2);
+	assert_int_equal(old->state, CHILD_INSTALLED);
+	assert_int_equal(nu->state, CHILD_INSTALLED);
+	assert_int_equal(f->installed, 2);
+	nh = mock_route_find(&f->mock, 3, "10.1.0.1/32")->nh;
+	assert_int_equal(f->mock.nh[nh].sa, old->sa_out);
+	assert_int_equal(child_down(s, id), 0);
+	settle(f);
+	assert_non_null(mock_route_find(&f->mock, 3, "10.1.0.1/32"));
+	assert_int_equal(mock_route_find(&f->mock, 3, "10.1.0.1/32")->nh, nh);
+	assert_int_equal(f->mock.nh[nh].sa, nu->sa_out);
+	session_tick(&f->m, 1600);
+	settle(f);
+	assert_null(session_child(s, id));
+	assert_int_equal(mock_sa_count(&f->mock), 2);
+	assert_int_equal(f->mock.nh[nh].sa, nu->sa_out);
+	session_down(s);
+}
+
 static void card_events_reach_the_hooks(void **state)
 {
 	struct fx *f = *state;
@@ -751,6 +794,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(peer_rekey_switches_without_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(collision_keeps_the_survivor, setup, teardown),
 		cmocka_unit_test_setup_teardown(collision_drops_the_redundant, setup, teardown),
+		cmocka_unit_test_setup_teardown(peer_rekey_of_an_installing_pair, setup, teardown),
 		cmocka_unit_test_setup_teardown(card_events_reach_the_hooks, setup, teardown),
 		cmocka_unit_test_setup_teardown(peer_moves, setup, teardown),
 		cmocka_unit_test_setup_teardown(install_waits_for_the_card, setup, teardown),
