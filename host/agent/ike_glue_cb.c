@@ -242,7 +242,10 @@ static void cb_child_up(void *user, const struct ike_child_info *c)
 	child_params_fill(c, &p);
 	old = c->rekeys_spi_in ? gchild_by_spi(x, c->rekeys_spi_in) : NULL;
 	oc = old ? session_child(s, old->id) : NULL;
-	if (oc && oc->state == CHILD_INSTALLED) {
+	if (oc) {
+		/* the peer's rekey: it installs its new inbound SA only when our answer arrives, so
+		 * the routes stay on the old pair until it deletes that (strongSwan does the same) */
+		p.hold_routes = !c->initiator;
 		rc = child_rekey(s, old->id, &p, &id); /* wipes p's keys */
 	} else {
 		if (c->rekeys_spi_in)

@@ -311,7 +311,8 @@ void session_card_event(struct sess_mgr *m, const struct vrfsec_event *ev)
 			c->in_gone = true;
 		else
 			c->out_gone = true;
-		child_remove(s, c);
+		if (!child_hand_over(s, c))
+			child_remove(s, c);
 		if (was_installed && m->hooks.child_expired)
 			m->hooks.child_expired(m->hooks.arg, s, id);
 		return;
@@ -332,6 +333,10 @@ void session_tick(struct sess_mgr *m, uint64_t now_ms)
 	for (struct session *s = m->list; s; s = s->next)
 		for (struct child *c = s->children, *next; c; c = next) {
 			next = c->next;
+			if (c->hold && c->switch_at_ms && now_ms >= c->switch_at_ms && !c->job) {
+				child_hold_expired(s, c); /* never removes c */
+				continue;
+			}
 			if (c->state == CHILD_DRAINING && now_ms >= c->drain_until_ms) {
 				log_debug("session %u child %u: grace over, old pair removed", s->id,
 					  c->id);

@@ -7,7 +7,11 @@
  * VRF with the selectors, outbound SA towards the peer's NAT-mapped address/port, one next
  * hop, the reverse-injected routes) and undoes all of it on child_down() / session_down().
  * A rekey is make-before-break: the new pair goes in, the routes' next hop switches to the new
- * outbound SA in one NH_SET, the old pair leaves after the grace period.
+ * outbound SA in one NH_SET, the old pair leaves after the grace period. A rekey the peer started
+ * (we answer it) switches later: the peer installs its new inbound SA only once it has our
+ * answer, so the routes stay on the old pair until the peer deletes it (child_down) or
+ * PEER_REKEY_HOLD_MS passed. A pair installed beside the one carrying the routes (that, or a
+ * colliding rekey of the same pair, RFC 7296 2.8.1) takes the routes over when that one goes.
  *
  * The card is programmed through its asynchronous path (card_q; the agent's loop flushes and
  * processes answers): child_up()/child_rekey() return once the work is staged, the child is
@@ -89,7 +93,13 @@ struct child_params {
 	 * networks), local = ours. n_remote 0 for remote access means "the session's virtual IPs". */
 	unsigned n_remote, n_local;
 	struct prefix remote[CFG_MAX_TS], local[CFG_MAX_TS];
+	/* child_rekey: the peer started it; the routes stay on the old pair until the peer deletes
+	 * it or PEER_REKEY_HOLD_MS passed */
+	bool hold_routes;
 };
+
+/* How long the routes wait for the peer's DELETE of the pair it rekeyed. */
+#define PEER_REKEY_HOLD_MS 2000u
 
 enum child_state { CHILD_INSTALLED = 1, CHILD_DRAINING, CHILD_INSTALLING };
 
@@ -99,7 +109,11 @@ struct child {
 	enum child_state state;
 	struct card_job *job;     /* the card work in flight (installing) */
 	uint32_t rekey_of;        /* installing as the rekey of this child */
+	uint32_t switch_from;     /* the child whose routes the switch in flight takes */
 	bool job_switch;          /* the job is a rekey's switch */
+	bool hold;                /* the peer's rekey: installed beside, the routes wait */
+	bool deleted;             /* IKE deleted it: a failed hand-over of its routes removes it */
+	uint64_t switch_at_ms;    /* hold: take the routes then even without the peer's DELETE */
 	bool routes_in;           /* the routes were staged (in the RIB) */
 	bool nh_set;              /* the next hop was pointed at an SA */
 	unsigned old_n_routes;    /* the rekeyed child's routes, to give back if the switch fails */
@@ -181,11 +195,17 @@ int session_lease_vip(struct session *s, uint8_t af, const struct ipaddr *want, 
 int child_up(struct session *s, struct child_params *p, uint32_t *child_id);
 /* Make-before-break rekey of child old_id: the new pair is installed and takes over the
  * routes; the old pair is removed after the grace period (as child_up: staged, the outcome to
- * hooks.child_installed; a failed switch leaves the old pair installed). The session switches
- * to the profile of the same name in the current configuration (if it still exists in the
- * same VRF). */
+ * hooks.child_installed; a failed switch leaves the old pair installed). With p->hold_routes,
+ * or when old_id does not carry the routes (draining after a colliding rekey), the new pair
+ * only goes in beside it: installed, no routes until the one carrying them goes (child_down,
+ * hard lifetime) or, for hold_routes, PEER_REKEY_HOLD_MS passed; old_id may still be
+ * installing (the peer rekeys a pair it has while our card work for it is in flight). -ENOENT:
+ * no such child. The session switches to the profile of the same name in the current
+ * configuration (if it still exists in the same VRF). */
 int child_rekey(struct session *s, uint32_t old_id, struct child_params *p, uint32_t *new_id);
-/* Remove one CHILD SA pair and its routes now. */
+/* Remove one CHILD SA pair and its routes now; when it carries the routes and a pair installed
+ * beside it (its rekey, or a colliding rekey of the pair it replaced) is left, the routes move
+ * to that one instead and this pair drains for the grace period. */
 int child_down(struct session *s, uint32_t child_id);
 /* Remove everything of the session and free it (leases released). */
 void session_down(struct session *s);

@@ -6,7 +6,13 @@
  * job is answered the child is CHILD_INSTALLING; hooks.child_installed then tells IKE the outcome
  * (0: both SAs and the routes are in the card; else the child is gone again, nothing of it left
  * on the card). A rekey's old pair keeps its routes until the switch is staged, and gets them
- * back when the switch fails. */
+ * back when the switch fails.
+ *
+ * A rekey the peer started, or one of a pair that no longer carries the routes (a colliding
+ * rekey, RFC 7296 2.8.1), is installed beside: CHILD_INSTALLED without routes, reported at once
+ * (the peer may use its inbound SA). The routes move to it with the same switch when the pair
+ * carrying them goes (the peer's DELETE, our DELETE of the redundant one, hard lifetime) or,
+ * for the peer's rekey, when PEER_REKEY_HOLD_MS passed without that DELETE. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,7 +262,7 @@ static void child_unlink(struct session *s, struct child *c)
 /* A rekey whose switch is staged holds its old pair back from draining. */
 static struct child *rekeyed_old(struct session *s, const struct child *c)
 {
-	struct child *old = c->rekey_of ? session_child(s, c->rekey_of) : NULL;
+	struct child *old = c->switch_from ? session_child(s, c->switch_from) : NULL;
 
 	return old && old->state == CHILD_DRAINING && old->drain_until_ms == UINT64_MAX ? old : NULL;
 }
@@ -272,7 +278,8 @@ void child_remove(struct session *s, struct child *c)
 	for (unsigned i = 0; c->routes_in && i < c->n_routes; i++) {
 		const struct rib_entry *e = rib_find(s->m->rib, s->vrf, &c->routes[i]);
 
-		if (e && e->kind == RIB_RRI && e->owner == s->id)
+		/* only routes that still use this child: another pair may have taken one over */
+		if (e && e->kind == RIB_RRI && e->owner == s->id && e->nh == c->nh)
 			rib_del_q(s->m->rib, s->m->card, s->vrf, &c->routes[i]);
 	}
 	c->n_routes = 0;
@@ -381,6 +388,7 @@ static void switch_done(void *arg, struct card_job *j)
 	struct session *s = c->s;
 	struct child *old = rekeyed_old(s, c);
 	struct rib_entry e = { 0 };
+	bool beside = c->state == CHILD_INSTALLED; /* a hand-over after the install was reported */
 
 	c->job = NULL;
 	c->job_switch = false;
@@ -388,11 +396,19 @@ static void switch_done(void *arg, struct card_job *j)
 		if (old)
 			old->drain_until_ms = s->m->now_ms + s->cfg->g.rekey_grace_ms;
 		c->state = CHILD_INSTALLED;
-		s->m->stats.rekeys++;
-		log_info("session %u: child %u rekeyed as %u (out spi 0x%08x -> 0x%08x); old pair leaves in %u ms",
-			 s->id, c->rekey_of, c->id, old ? old->spi_out : 0, c->spi_out,
-			 s->cfg->g.rekey_grace_ms);
-		install_done(s, c);
+		c->hold = false;
+		c->switch_at_ms = 0;
+		if (c->switch_from == c->rekey_of) {
+			s->m->stats.rekeys++;
+			log_info("session %u: child %u rekeyed as %u (out spi 0x%08x -> 0x%08x); old pair leaves in %u ms",
+				 s->id, c->rekey_of, c->id, old ? old->spi_out : 0, c->spi_out,
+				 s->cfg->g.rekey_grace_ms);
+		} else {
+			log_info("session %u: the routes of child %u moved to child %u of a colliding rekey (out spi 0x%08x -> 0x%08x)",
+				 s->id, c->switch_from, c->id, old ? old->spi_out : 0, c->spi_out);
+		}
+		if (!beside)
+			install_done(s, c);
 		return;
 	}
 	fail_log(s, c, j, "rekey switch");
@@ -423,23 +439,30 @@ static void switch_done(void *arg, struct card_job *j)
 			rib_del_q(s->m->rib, s->m->card, s->vrf, &c->routes[i]);
 	c->routes_in = false;
 	c->nh = VRFSEC_ABI_NONE;
-	install_failed(s, c, j->status);
+	if (!beside) {
+		install_failed(s, c, j->status);
+		return;
+	}
+	/* a hand-over: the new pair stays beside; an old pair IKE deleted goes with its routes */
+	c->nh_set = false;
+	if (old->deleted)
+		child_remove(s, old);
 }
 
 /* One NH_SET moves every route of the child to the new outbound SA; routes the new selectors
- * add or drop change with it. The old pair drains once the card answered. */
-static void stage_switch(struct session *s, struct child *c, struct child *old)
+ * add or drop change with it. The old pair drains once the card answered. -ENOMEM: nothing
+ * staged. */
+static int stage_switch(struct session *s, struct child *c, struct child *old)
 {
 	struct card_job *j = card_job_new(switch_done, c);
 	struct rib_entry e = { 0 };
 	int rc;
 
-	if (!j) {
-		install_failed(s, c, -ENOMEM);
-		return;
-	}
+	if (!j)
+		return -ENOMEM;
 	c->job = j;
 	c->job_switch = true;
+	c->switch_from = old->id;
 	c->nh = old->nh;
 	c->nh_set = true;
 	stage_nh(s, c->nh, VRFSEC_NEXTHOP_SA, c->sa_out, j);
@@ -466,6 +489,71 @@ static void stage_switch(struct session *s, struct child *c, struct child *old)
 	old->nh = VRFSEC_ABI_NONE;
 	old->state = CHILD_DRAINING;
 	old->drain_until_ms = UINT64_MAX; /* until the card answered */
+	return 0;
+}
+
+/* ---- a pair beside the one carrying the routes --------------------------------------------- */
+
+/* It is installed, its next hop points at its outbound SA and the routes use it. */
+static bool carries(const struct child *c)
+{
+	return c->state == CHILD_INSTALLED && c->nh != VRFSEC_ABI_NONE && !c->job;
+}
+
+/* The pair installed beside c that takes c's routes when c goes: c's rekey, or a rekey of the
+ * pair c replaced (the two of a collision). */
+static struct child *heir(struct session *s, const struct child *c)
+{
+	for (struct child *x = s->children; x; x = x->next)
+		if (x != c && x->state == CHILD_INSTALLED && x->nh == VRFSEC_ABI_NONE && !x->job &&
+		    (x->rekey_of == c->id || (c->rekey_of && x->rekey_of == c->rekey_of)))
+			return x;
+	return NULL;
+}
+
+/* The pair carrying the routes of c's lineage (the rekeyed pair or a sibling rekey of it). */
+static struct child *carrier(struct session *s, const struct child *c)
+{
+	for (struct child *x = s->children; x; x = x->next)
+		if (x != c && carries(x) && (x->id == c->rekey_of || x->rekey_of == c->rekey_of))
+			return x;
+	return NULL;
+}
+
+static void install_beside(struct session *s, struct child *c)
+{
+	c->state = CHILD_INSTALLED;
+	if (c->hold) {
+		c->switch_at_ms = s->m->now_ms + PEER_REKEY_HOLD_MS;
+		log_info("session %u: child %u rekeyed by the peer as %u (in spi 0x%08x, out spi 0x%08x); the routes stay on the old pair until the peer deletes it",
+			 s->id, c->rekey_of, c->id, c->spi_in, c->spi_out);
+	} else {
+		log_info("session %u: child %u (in spi 0x%08x, out spi 0x%08x) installed beside the pair carrying the routes of child %u (a colliding rekey)",
+			 s->id, c->id, c->spi_in, c->spi_out, c->rekey_of);
+	}
+	install_done(s, c);
+}
+
+bool child_hand_over(struct session *s, struct child *c)
+{
+	struct child *h = carries(c) ? heir(s, c) : NULL;
+
+	if (!h || stage_switch(s, h, c) != 0)
+		return false;
+	log_info("session %u: child %u goes; its routes move to child %u", s->id, c->id, h->id);
+	c->deleted = true;
+	return true;
+}
+
+void child_hold_expired(struct session *s, struct child *c)
+{
+	struct child *old = session_child(s, c->rekey_of);
+
+	c->switch_at_ms = 0;
+	if (!old || !carries(old) || stage_switch(s, c, old) != 0)
+		return; /* out of memory: the peer's DELETE moves them */
+	log_info("session %u: no DELETE of child %u from the peer within %u ms; its routes move to child %u",
+		 s->id, old->id, PEER_REKEY_HOLD_MS, c->id);
 }
 
 /* ---- the SAs, for both ---------------------------------------------------------------------- */
@@ -483,8 +571,13 @@ static void pair_done(void *arg, struct card_job *j)
 		return;
 	}
 	old = c->rekey_of ? session_child(s, c->rekey_of) : NULL;
-	if (old && old->state == CHILD_INSTALLED) {
-		stage_switch(s, c, old);
+	if (old && carries(old) && !c->hold) {
+		if (stage_switch(s, c, old) != 0)
+			install_failed(s, c, -ENOMEM);
+		return;
+	}
+	if (c->rekey_of && (old || carrier(s, c))) {
+		install_beside(s, c);
 		return;
 	}
 	if (c->rekey_of)
@@ -547,7 +640,7 @@ int child_rekey(struct session *s, uint32_t old_id, struct child_params *p, uint
 	struct child *old = session_child(s, old_id), *c;
 	int rc;
 
-	if (!old || old->state != CHILD_INSTALLED) {
+	if (!old) {
 		wipe_params(p);
 		return -ENOENT;
 	}
@@ -558,6 +651,7 @@ int child_rekey(struct session *s, uint32_t old_id, struct child_params *p, uint
 		s->m->stats.install_failed++;
 		return rc;
 	}
+	c->hold = p->hold_routes;
 	*new_id = c->id;
 	return 0;
 }
@@ -569,6 +663,7 @@ int child_down(struct session *s, uint32_t child_id)
 	if (!c)
 		return -ENOENT;
 	log_info("session %u child %u down", s->id, c->id);
-	child_remove(s, c);
+	if (!child_hand_over(s, c))
+		child_remove(s, c);
 	return 0;
 }

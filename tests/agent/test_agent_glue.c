@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the IKE glue over the recording card double, with the IKE library as the peer in
  * the same process: the IKE_AUTH response leaves only after the card answered the CHILD SA's
- * SAs and then its routes; a child the card refuses is answered, then deleted. */
+ * SAs and then its routes; a child the card refuses is answered, then deleted; the peer's CHILD
+ * rekey moves the routes only after our answer (on its DELETE); colliding rekeys leave the routes
+ * on a CHILD SA both sides still hold. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -37,10 +39,13 @@ struct fx {
 	struct agent a;
 	struct card_mock mock;
 	struct ike_ctx *peer;
-	uint8_t out[4096]; /* what the peer sent last */
-	size_t out_len;
+	uint8_t out[4][4096]; /* what the peer sent, oldest first */
+	size_t out_len[4];
+	unsigned n_out;
 	unsigned peer_sent, peer_child_up, peer_child_down;
 	uint32_t peer_spi_in, peer_spi_out;
+	uint32_t peer_alive[8]; /* the peer's CHILD SAs (its inbound SPI) */
+	unsigned n_alive;
 	unsigned fed;      /* card frames handed to the peer so far */
 };
 
@@ -48,9 +53,10 @@ static int p_send(void *user, const struct ike_dgram *d)
 {
 	struct fx *f = user;
 
-	assert_true(d->len <= sizeof(f->out));
-	memcpy(f->out, d->data, d->len);
-	f->out_len = d->len;
+	assert_true(d->len <= sizeof(f->out[0]));
+	assert_true(f->n_out < 4);
+	memcpy(f->out[f->n_out], d->data, d->len);
+	f->out_len[f->n_out++] = d->len;
 	f->peer_sent++;
 	return 0;
 }
@@ -62,13 +68,19 @@ static void p_child_up(void *user, const struct ike_child_info *c)
 	f->peer_child_up++;
 	f->peer_spi_in = c->spi_in;
 	f->peer_spi_out = c->spi_out;
+	assert_true(f->n_alive < 8);
+	f->peer_alive[f->n_alive++] = c->spi_in;
 }
 
 static void p_child_down(void *user, const struct ike_child_info *c, enum ike_down_reason why)
 {
-	(void)c;
+	struct fx *f = user;
+
 	(void)why;
-	((struct fx *)user)->peer_child_down++;
+	f->peer_child_down++;
+	for (unsigned i = 0; i < f->n_alive; i++)
+		if (f->peer_alive[i] == c->spi_in)
+			f->peer_alive[i] = f->peer_alive[--f->n_alive];
 }
 
 static void ts4(uint32_t a, unsigned plen, struct ike_ts *t)
@@ -90,18 +102,23 @@ static void sin4(struct sockaddr_in *s, const char *ip, uint16_t port)
 	inet_pton(AF_INET, ip, &s->sin_addr);
 }
 
-/* The peer's last datagram into the agent, as the punt path hands it over. */
+/* The peer's oldest datagram not delivered yet into the agent, as the punt path hands it over. */
 static void to_agent(struct fx *f)
 {
 	struct agent_dgram d = { 0 };
+	uint8_t msg[4096];
 
+	assert_true(f->n_out > 0);
+	memcpy(msg, f->out[0], f->out_len[0]);
 	addr_parse("198.51.100.7", &d.src);
 	addr_parse("203.0.113.1", &d.dst);
 	d.sport = d.dport = 500;
-	d.msg = f->out;
-	d.len = (uint32_t)f->out_len;
+	d.msg = msg;
+	d.len = (uint32_t)f->out_len[0];
 	memcpy(d.peer_mac, PEER_MAC, 6);
-	f->out_len = 0;
+	f->n_out--;
+	memmove(f->out[0], f->out[1], sizeof(f->out[0]) * f->n_out);
+	memmove(f->out_len, f->out_len + 1, sizeof(f->out_len[0]) * f->n_out);
 	f->a.ike_rx(f->a.ike_arg, &d);
 }
 
@@ -179,7 +196,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* IKE_SA_INIT both ways; the peer's IKE_AUTH request waits in f->out. */
+/* IKE_SA_INIT both ways; the peer's IKE_AUTH request waits in f->out[0]. */
 static void start(struct fx *f)
 {
 	static const char id[] = "u1@red.example", psk[] = "0123456789abcdef0123";
@@ -265,11 +282,110 @@ static void refused_child_answered_then_deleted(void **state)
 	assert_int_equal(f->a.rib.n, 0);
 }
 
+/* Both ways until nothing is left: datagrams, the card's answers, the glue's queue. */
+static void exchange(struct fx *f)
+{
+	for (unsigned round = 0; round < 16; round++) {
+		unsigned n = 0;
+
+		assert_int_equal(card_settle(&f->a.card, 0), 0);
+		ike_glue_tick(&f->a);
+		n += to_peer(f);
+		while (f->n_out) {
+			to_agent(f);
+			n++;
+		}
+		if (!n)
+			return;
+	}
+	fail_msg("the exchange did not settle");
+}
+
+/* The card SA the routes' next hop points at (outbound). */
+static const struct vrfsec_sa_cfg *route_sa(struct fx *f)
+{
+	const struct vrfsec_route_cfg *r = mock_route_find(&f->mock, 3, "10.64.0.5/32");
+	uint32_t sa;
+
+	assert_non_null(r);
+	sa = f->mock.nh[r->nh].sa;
+	assert_true(sa < MOCK_SA && f->mock.sa_used[sa]);
+	assert_int_equal(f->mock.sa[sa].dir, VRFSEC_SA_OUT);
+	return &f->mock.sa[sa];
+}
+
+static void up(struct fx *f)
+{
+	start(f);
+	to_agent(f);
+	exchange(f);
+	assert_int_equal(f->n_alive, 1);
+	assert_int_equal(route_sa(f)->spi, f->peer_alive[0]);
+}
+
+/* The peer rekeys: our answer leaves while the routes still use the old outbound SA (the peer
+ * installs the new inbound SA only when it reads the answer); its DELETE of the old pair moves
+ * them. */
+static void peer_rekey_switches_after_the_answer(void **state)
+{
+	struct fx *f = *state;
+	uint32_t old_spi;
+
+	up(f);
+	old_spi = f->peer_alive[0];
+	assert_int_equal(ike_sa_rekey_child(f->peer, old_spi, agent_now_ms()), 0);
+	to_agent(f);
+	assert_int_equal(card_settle(&f->a.card, 0), 0);
+	assert_int_equal(route_sa(f)->spi, old_spi); /* the answer goes out: still the old SA */
+	assert_int_equal(to_peer(f), 1);
+	assert_int_equal(f->n_alive, 2);
+	assert_int_equal(route_sa(f)->spi, old_spi);
+	assert_int_equal(f->n_out, 1); /* the peer's DELETE of the old pair */
+	to_agent(f);
+	assert_int_equal(card_settle(&f->a.card, 0), 0);
+	assert_int_not_equal(route_sa(f)->spi, old_spi);
+	assert_int_equal(to_peer(f), 1); /* the answer to the DELETE */
+	assert_int_equal(f->n_alive, 1);
+	assert_int_not_equal(f->peer_alive[0], old_spi);
+	assert_int_equal(route_sa(f)->spi, f->peer_alive[0]);
+	exchange(f);
+	assert_int_equal(route_sa(f)->spi, f->peer_alive[0]);
+}
+
+/* RFC 7296 2.8.1: the card's soft lifetime and the peer start a rekey of the same pair at once.
+ * Whichever new pair the nonces make redundant, a CHILD SA both sides hold carries the routes
+ * afterwards (several rounds: the nonces are random). */
+static void colliding_rekeys_leave_a_child(void **state)
+{
+	struct fx *f = *state;
+
+	up(f);
+	for (unsigned round = 0; round < 6; round++) {
+		struct vrfsec_event ev = { .type = VRFSEC_ABI_EVENT_SA_SOFT };
+		const struct vrfsec_route_cfg *r = mock_route_find(&f->mock, 3, "10.64.0.5/32");
+		uint32_t cur = f->peer_alive[0];
+
+		assert_int_equal(f->n_alive, 1);
+		assert_non_null(r);
+		ev.sa = f->mock.nh[r->nh].sa;
+		session_card_event(&f->a.sm, &ev);
+		ike_glue_tick(&f->a); /* our CREATE_CHILD_SA request goes out (not read yet) */
+		assert_int_equal(ike_sa_rekey_child(f->peer, cur, agent_now_ms()), 0);
+		to_agent(f);          /* the peer's request crosses ours */
+		exchange(f);
+		assert_int_equal(f->n_alive, 1);
+		assert_int_not_equal(f->peer_alive[0], cur);
+		assert_int_equal(route_sa(f)->spi, f->peer_alive[0]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(auth_response_waits_for_the_card, setup, teardown),
 		cmocka_unit_test_setup_teardown(refused_child_answered_then_deleted, setup, teardown),
+		cmocka_unit_test_setup_teardown(peer_rekey_switches_after_the_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(colliding_rekeys_leave_a_child, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
