@@ -19,12 +19,13 @@ generate
 	end
 endgenerate
 
-integer i, j;
+// One shifted copy of a per bit of b: the same AND/XOR array as a bit-by-bit loop, but W
+// word-wide operations for a simulator instead of W * W single-bit ones.
+integer j;
 always @* begin
 	p = {(2 * W - 1){1'b0}};
-	for (i = 0; i < W; i = i + 1)
-		for (j = 0; j < W; j = j + 1)
-			p[i + j] = p[i + j] ^ (a[i] & b[j]);
+	for (j = 0; j < W; j = j + 1)
+		p = p ^ ({{(W - 1){1'b0}}, a & {W{b[j]}}} << j);
 end
 
 endmodule

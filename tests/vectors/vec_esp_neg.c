@@ -6,6 +6,20 @@
 #include "esp_case.h"
 #include "vectors.h"
 
+unsigned vec_neg_sample;
+
+/* Which of n exhaustive trials to run: all, or vec_neg_sample of them spread evenly from the
+ * first to the last (k-th of m: k * (n - 1) / (m - 1), strictly increasing since m <= n). */
+static uint32_t trials(uint32_t n)
+{
+	return vec_neg_sample && vec_neg_sample < n ? vec_neg_sample : n;
+}
+
+static uint32_t trial(uint32_t k, uint32_t m, uint32_t n)
+{
+	return m < 2 ? 0 : (uint32_t)((uint64_t)k * (n - 1) / (m - 1));
+}
+
 /* A refused packet must not leave towards a customer or the core, must not have been counted
  * as decrypted, and must not carry any plaintext of the vector. */
 static int refused(const struct esp_case *ec, struct testbed *tb, struct vrfsec_pkt *p,
@@ -32,9 +46,10 @@ static int bit_flips(const struct esp_case *ec, struct testbed *tb, struct vrfse
 		     struct vec_result *r)
 {
 	static uint8_t f[EC_MAX];
-	uint32_t bit;
+	uint32_t n = ec->esp_len * 8, m = trials(n), k;
 
-	for (bit = 0; bit < ec->esp_len * 8; bit++) {
+	for (k = 0; k < m; k++) {
+		uint32_t bit = trial(k, m, n);
 		uint64_t ok;
 
 		if (esp_case_reset_in(ec, tb, ec->in.seq) != 0) {
@@ -58,11 +73,12 @@ static int truncations(const struct esp_case *ec, struct testbed *tb, struct vrf
 		       struct vec_result *r)
 {
 	static uint8_t f[EC_MAX];
-	uint32_t len, fix;
+	uint32_t n = ec->open_in_len, m = trials(n), k, fix;
 	int v6 = ec->in.outer_af == VRFSEC_AF_IPV6;
 
 	for (fix = 0; fix < 2; fix++) {
-		for (len = 0; len < ec->open_in_len; len++) {
+		for (k = 0; k < m; k++) {
+			uint32_t len = trial(k, m, n);
 			uint64_t ok;
 
 			if (esp_case_reset_in(ec, tb, ec->in.seq) != 0)

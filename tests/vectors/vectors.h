@@ -26,7 +26,10 @@ void vec_run_esp(const struct vec_case *c, struct testbed tb[2], struct vec_resu
 int vec_is_mpls(const struct vec_case *c);
 void vec_run_mpls(const struct vec_case *c, struct testbed tb[2], struct vec_result *r);
 
-/* Negative and sequence-number checks for an ESP case (vec_esp_neg.c). */
+/* Negative and sequence-number checks for an ESP case (vec_esp_neg.c). The bit flips and the
+ * truncations (each kind) are every bit and length, or when vec_neg_sample is not 0 at most that
+ * many of them, spread evenly over the packet (a short cosimulation's choice). */
+extern unsigned vec_neg_sample;
 struct esp_case;
 void esp_negative(const struct esp_case *ec, struct testbed *tb, struct vec_result *r);
 

@@ -18,6 +18,7 @@ struct cosim_opts {
 	unsigned width;   /* 0: both parameter sets */
 	unsigned show;    /* differences shown in detail */
 	unsigned error_pct;
+	unsigned sample;  /* vector cases: at most this many bit flips and truncations (0: all) */
 	const char *trace;
 	const char **files;
 	int n_files;

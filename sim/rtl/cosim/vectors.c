@@ -122,6 +122,7 @@ unsigned cosim_vectors(struct cosim *cs, unsigned *n_cases, unsigned *n_na)
 	unsigned failed = 0;
 	int i, k;
 
+	vec_neg_sample = cs->o->sample;
 	for (k = 0; k < 2; k++) {
 		logs[k].e = calloc(LOG_MAX, sizeof(*logs[k].e));
 		if (!logs[k].e) {
