@@ -14,6 +14,11 @@
 // lanes take any slot in CQ, oldest first. Every unit owns port a of the slot it works on (a lane:
 // its read side); port b is the lanes' write side. No bytes move between slots.
 //
+// The slots take bank rows and enables and give raw bank bytes; each accessor (ingest, the rx and
+// post units, egress, each lane's read and write side) has one pkt_port that rotates its bytes onto
+// the banks and back, after the slot-select multiplexers. Ingest writes whole rows (the frame starts
+// at the headroom, a multiple of the slot width), so it needs no rotation.
+//
 // Interlock (PIPELINE.md, "Ordering of state"): a slot is "decrypt pending" from the end of its rx
 // with meta.stage == DECRYPT until its first post is done. rx of a packet that did not arrive on
 // the public port waits while any slot is decrypt pending; a stage's lk_req is answered busy while
@@ -77,6 +82,8 @@ module vrfsec_pipeline #(
 
 localparam NB = DATA_WIDTH / 8;
 localparam NB_W = $clog2(NB);
+localparam RW = 12 - NB_W;       // bank row of a 12-bit buffer offset (pkt_slot)
+localparam NH = NB / 16;         // 16-byte header/lane accesses per slot row
 localparam [31:0] NB32 = DATA_WIDTH / 8;
 localparam SW = $clog2(SLOTS);
 localparam PW = SW + 1;
@@ -99,6 +106,9 @@ generate
 	if (KEY_SLOTS < 2 || (KEY_SLOTS & (KEY_SLOTS - 1)) != 0) begin : g_bad_key_slots
 		vrfsec_pipeline_bad_KEY_SLOTS u_stop ();
 	end
+	if (L_HEADROOM % NB != 0) begin : g_bad_headroom
+		vrfsec_pipeline_bad_HEADROOM u_stop ();
+	end
 endgenerate
 
 // ---- slot state ----
@@ -113,27 +123,26 @@ wire [SW-1:0]       rx_idx = rx_ptr[SW-1:0];
 wire [SW-1:0]       po_idx = po_ptr[SW-1:0];
 wire [SW-1:0]       eg_idx = eg_ptr[SW-1:0];
 
-// Slot ports (port a: the unit on the slot; port b: lane write side).
-reg  [SLOTS-1:0]          a_rd, a_wr, b_wr;
-reg  [12*SLOTS-1:0]       a_addr, b_addr;
+// Slot ports (port a: the unit on the slot; port b: lane write side), in pkt_slot's bank form.
+reg  [SLOTS-1:0]            a_rd;
+reg  [RW*SLOTS-1:0]         a_row, b_row;
+reg  [NB*SLOTS-1:0]         a_nxt, a_we, b_nxt, b_we;
 reg  [DATA_WIDTH*SLOTS-1:0] a_wdata;
-reg  [128*SLOTS-1:0]      b_wdata;
-reg  [NB*SLOTS-1:0]       a_wbe;
-reg  [16*SLOTS-1:0]       b_wbe;
-wire [DATA_WIDTH*SLOTS-1:0] a_rdata;
+reg  [128*SLOTS-1:0]        b_wdata;     // repeated across the banks
+wire [DATA_WIDTH*SLOTS-1:0] a_q;         // raw bank bytes
 
 genvar g;
 generate
 	for (g = 0; g < SLOTS; g = g + 1) begin : g_slot
-		wire [DATA_WIDTH-1:0] b_rdata_unused;
+		wire [DATA_WIDTH-1:0] b_q_unused;
 		pkt_slot #(.DATA_WIDTH(DATA_WIDTH)) u_slot (
 			.clk(clk),
-			.a_rd(a_rd[g]), .a_wr(a_wr[g]), .a_addr(a_addr[12 * g +: 12]),
-			.a_wdata(a_wdata[DATA_WIDTH * g +: DATA_WIDTH]), .a_wbe(a_wbe[NB * g +: NB]),
-			.a_rdata(a_rdata[DATA_WIDTH * g +: DATA_WIDTH]),
-			.b_rd(1'b0), .b_wr(b_wr[g]), .b_addr(b_addr[12 * g +: 12]),
-			.b_wdata({{(DATA_WIDTH - 128){1'b0}}, b_wdata[128 * g +: 128]}),
-			.b_wbe({{(NB - 16){1'b0}}, b_wbe[16 * g +: 16]}), .b_rdata(b_rdata_unused)
+			.a_rd(a_rd[g]), .a_row(a_row[RW * g +: RW]), .a_nxt(a_nxt[NB * g +: NB]),
+			.a_we(a_we[NB * g +: NB]), .a_wdata(a_wdata[DATA_WIDTH * g +: DATA_WIDTH]),
+			.a_q(a_q[DATA_WIDTH * g +: DATA_WIDTH]),
+			.b_rd(1'b0), .b_row(b_row[RW * g +: RW]), .b_nxt(b_nxt[NB * g +: NB]),
+			.b_we(b_we[NB * g +: NB]), .b_wdata({NH{b_wdata[128 * g +: 128]}}),
+			.b_q(b_q_unused)
 		);
 	end
 endgenerate
@@ -176,6 +185,9 @@ wire                rx_hp_rd, rx_hp_wr, rx_lk_req;
 wire [11:0]         rx_hp_addr;
 wire [127:0]        rx_hp_wdata;
 wire [15:0]         rx_hp_wbe;
+wire [127:0]        rx_hp_rdata, rx_sw;
+wire [RW-1:0]       rx_row;
+wire [NB-1:0]       rx_nxt, rx_we;
 wire [31:0]         rx_lk_sa;
 reg                 rx_lk_busy;
 wire [`META_W-1:0]  rx_cand = meta[rx_idx];
@@ -186,11 +198,17 @@ stage_unit #(.POST(0)) u_rx (
 	.clk(clk), .rst(rst), .start(rx_go), .ready(rx_ready), .meta_in(rx_cand), .crypto_ok(1'b1),
 	.done(rx_done), .crypto(rx_crypto), .meta_out(rx_meta_out),
 	.hp_rd(rx_hp_rd), .hp_wr(rx_hp_wr), .hp_addr(rx_hp_addr), .hp_wdata(rx_hp_wdata),
-	.hp_wbe(rx_hp_wbe), .hp_rdata(a_rdata[DATA_WIDTH * rx_slot +: 128]),
+	.hp_wbe(rx_hp_wbe), .hp_rdata(rx_hp_rdata),
 	.mr_req(rx_mr_req), .mr_addr(rx_mr_addr), .mr_valid(rx_mr_valid), .mr_data(rx_mr_data),
 	.mw_req(rx_mw_req), .mw_addr(rx_mw_addr), .mw_data(rx_mw_data), .mw_be(rx_mw_be),
 	.st_req(rx_st_req), .st_addr(rx_st_addr), .st_val(rx_st_val),
 	.lk_req(rx_lk_req), .lk_sa(rx_lk_sa), .lk_busy(rx_lk_busy)
+);
+
+pkt_port #(.DATA_WIDTH(DATA_WIDTH), .BYTES(16)) u_rx_port (
+	.clk(clk), .rd(rx_hp_rd), .wr(rx_hp_wr), .addr(rx_hp_addr), .wdata(rx_hp_wdata),
+	.wbe(rx_hp_wbe), .rdata(rx_hp_rdata), .s_row(rx_row), .s_nxt(rx_nxt), .s_we(rx_we),
+	.s_wdata(rx_sw), .s_q(a_q[DATA_WIDTH * rx_slot +: DATA_WIDTH])
 );
 
 always @(*) begin
@@ -208,6 +226,9 @@ wire                po_hp_rd, po_hp_wr, po_lk_req;
 wire [11:0]         po_hp_addr;
 wire [127:0]        po_hp_wdata;
 wire [15:0]         po_hp_wbe;
+wire [127:0]        po_hp_rdata, po_sw;
+wire [RW-1:0]       po_row;
+wire [NB-1:0]       po_nxt, po_we;
 wire [31:0]         po_lk_sa;
 wire                po_live = po_ptr != rx_ptr;
 wire                po_go = po_live && st[po_idx] == F_PQ && po_ready;
@@ -217,11 +238,17 @@ stage_unit #(.POST(1)) u_post (
 	.clk(clk), .rst(rst), .start(po_go), .ready(po_ready), .meta_in(meta[po_idx]),
 	.crypto_ok(!round2[po_idx]), .done(po_done), .crypto(po_crypto), .meta_out(po_meta_out),
 	.hp_rd(po_hp_rd), .hp_wr(po_hp_wr), .hp_addr(po_hp_addr), .hp_wdata(po_hp_wdata),
-	.hp_wbe(po_hp_wbe), .hp_rdata(a_rdata[DATA_WIDTH * po_slot +: 128]),
+	.hp_wbe(po_hp_wbe), .hp_rdata(po_hp_rdata),
 	.mr_req(po_mr_req), .mr_addr(po_mr_addr), .mr_valid(po_mr_valid), .mr_data(po_mr_data),
 	.mw_req(po_mw_req), .mw_addr(po_mw_addr), .mw_data(po_mw_data), .mw_be(po_mw_be),
 	.st_req(po_st_req), .st_addr(po_st_addr), .st_val(po_st_val),
 	.lk_req(po_lk_req), .lk_sa(po_lk_sa), .lk_busy(1'b0)
+);
+
+pkt_port #(.DATA_WIDTH(DATA_WIDTH), .BYTES(16)) u_po_port (
+	.clk(clk), .rd(po_hp_rd), .wr(po_hp_wr), .addr(po_hp_addr), .wdata(po_hp_wdata),
+	.wbe(po_hp_wbe), .rdata(po_hp_rdata), .s_row(po_row), .s_nxt(po_nxt), .s_we(po_we),
+	.s_wdata(po_sw), .s_q(a_q[DATA_WIDTH * po_slot +: DATA_WIDTH])
 );
 
 // ---- GCM lanes: the oldest slot in CQ goes to the first free lane ----
@@ -243,6 +270,9 @@ reg  [SW*LANES-1:0]     ln_rd_id_q;
 wire [12*LANES-1:0]     ln_rd_addr, ln_wr_addr;
 wire [128*LANES-1:0]    ln_wr_data;
 wire [16*LANES-1:0]     ln_wr_be;
+wire [128*LANES-1:0]    ln_rd_data, ln_sw;
+wire [RW*LANES-1:0]     lr_row, lw_row;
+wire [NB*LANES-1:0]     lr_nxt, lw_nxt, lw_we;
 reg  [LANES-1:0]        ln_start;
 reg                     any_lane;
 always @(*) begin
@@ -270,11 +300,27 @@ generate
 			.op_aad(cq_meta[`M_OP_AAD]), .op_data_off(cq_meta[472 +: 12]),
 			.op_data_len(cq_meta[`M_OP_DATA_LEN]), .op_tag_off(cq_meta[504 +: 12]),
 			.rd(ln_rd[g]), .rd_id(ln_rd_id[SW * g +: SW]), .rd_addr(ln_rd_addr[12 * g +: 12]),
-			.rd_data(a_rdata[DATA_WIDTH * ln_rd_id_q[SW * g +: SW] +: 128]),
+			.rd_data(ln_rd_data[128 * g +: 128]),
 			.wr(ln_wr[g]), .wr_id(ln_wr_id[SW * g +: SW]), .wr_addr(ln_wr_addr[12 * g +: 12]),
 			.wr_data(ln_wr_data[128 * g +: 128]), .wr_be(ln_wr_be[16 * g +: 16]),
 			.done(ln_done[g]), .done_id(ln_done_id[SW * g +: SW]), .done_tag_ok(ln_tag_ok[g]),
 			.idle(ln_idle[g])
+		);
+		// the lane's read side (port a of its slots) and write side (port b)
+		wire [NB-1:0]  lr_we_unused;
+		wire [127:0]   lr_sw_unused, lw_rdata_unused;
+		pkt_port #(.DATA_WIDTH(DATA_WIDTH), .BYTES(16)) u_rd_port (
+			.clk(clk), .rd(ln_rd[g]), .wr(1'b0), .addr(ln_rd_addr[12 * g +: 12]),
+			.wdata(128'd0), .wbe(16'd0), .rdata(ln_rd_data[128 * g +: 128]),
+			.s_row(lr_row[RW * g +: RW]), .s_nxt(lr_nxt[NB * g +: NB]), .s_we(lr_we_unused),
+			.s_wdata(lr_sw_unused), .s_q(a_q[DATA_WIDTH * ln_rd_id_q[SW * g +: SW] +: DATA_WIDTH])
+		);
+		pkt_port #(.DATA_WIDTH(DATA_WIDTH), .BYTES(16)) u_wr_port (
+			.clk(clk), .rd(1'b0), .wr(ln_wr[g]), .addr(ln_wr_addr[12 * g +: 12]),
+			.wdata(ln_wr_data[128 * g +: 128]), .wbe(ln_wr_be[16 * g +: 16]),
+			.rdata(lw_rdata_unused), .s_row(lw_row[RW * g +: RW]), .s_nxt(lw_nxt[NB * g +: NB]),
+			.s_we(lw_we[NB * g +: NB]), .s_wdata(ln_sw[128 * g +: 128]),
+			.s_q({DATA_WIDTH{1'b0}})
 		);
 	end
 endgenerate
@@ -301,6 +347,15 @@ wire                eg_send = eg_cand[`M_OUT_PORT] != `PORT_DROP && eg_cand[`M_L
 wire                eg_issue = eg_act && eg_left != 16'd0 && ({2'b00, eg_p1_v} + eq_cnt) < 3'd4;
 wire                eg_last = eg_left <= NB32[15:0];
 wire                m_fire = m_tvalid && m_tready;
+wire [DATA_WIDTH-1:0] eg_rdata, eg_sw_unused;
+wire [RW-1:0]       eg_row;
+wire [NB-1:0]       eg_nxt, eg_we_unused;
+
+pkt_port #(.DATA_WIDTH(DATA_WIDTH), .BYTES(NB)) u_eg_port (
+	.clk(clk), .rd(eg_issue), .wr(1'b0), .addr(eg_addr), .wdata({DATA_WIDTH{1'b0}}),
+	.wbe({NB{1'b0}}), .rdata(eg_rdata), .s_row(eg_row), .s_nxt(eg_nxt), .s_we(eg_we_unused),
+	.s_wdata(eg_sw_unused), .s_q(a_q[DATA_WIDTH * eg_slot +: DATA_WIDTH])
+);
 reg  [NB-1:0]       eg_keep;
 always @(*)
 	for (i = 0; i < NB; i = i + 1)
@@ -332,7 +387,7 @@ always @(posedge clk) begin
 	eg_p1_last <= eg_last;
 	eg_p1_n <= eg_last ? eg_left[NB_W:0] : NB[NB_W:0];
 	if (eg_p1_v) begin
-		eq_data[eq_wr] <= a_rdata[DATA_WIDTH * eg_slot +: DATA_WIDTH];
+		eq_data[eq_wr] <= eg_rdata;
 		eq_keep[eq_wr] <= eg_keep;
 		eq_last[eq_wr] <= eg_p1_last;
 		eq_wr <= eq_wr + 2'd1;
@@ -439,55 +494,57 @@ end
 // ---- slot port multiplexers ----
 always @(*) begin
 	a_rd = {SLOTS{1'b0}};
-	a_wr = {SLOTS{1'b0}};
-	a_addr = {12 * SLOTS{1'b0}};
+	a_row = {RW * SLOTS{1'b0}};
+	a_nxt = {NB * SLOTS{1'b0}};
+	a_we = {NB * SLOTS{1'b0}};
 	a_wdata = {DATA_WIDTH * SLOTS{1'b0}};
-	a_wbe = {NB * SLOTS{1'b0}};
-	b_wr = {SLOTS{1'b0}};
-	b_addr = {12 * SLOTS{1'b0}};
+	b_row = {RW * SLOTS{1'b0}};
+	b_nxt = {NB * SLOTS{1'b0}};
+	b_we = {NB * SLOTS{1'b0}};
 	b_wdata = {128 * SLOTS{1'b0}};
-	b_wbe = {16 * SLOTS{1'b0}};
 	for (s = 0; s < SLOTS; s = s + 1) begin
 		case (st[s])
 		F_FREE, F_ING: if (s[SW-1:0] == in_idx) begin
-			a_wr[s] = ing_wr;
-			a_addr[12 * s +: 12] = ing_off[11:0];
+			// whole rows from the headroom on: row ing_off / NB in every bank
+			a_row[RW * s +: RW] = ing_off[11:NB_W];
+			a_we[NB * s +: NB] = ing_wr ? s_tkeep : {NB{1'b0}};
 			a_wdata[DATA_WIDTH * s +: DATA_WIDTH] = s_tdata;
-			a_wbe[NB * s +: NB] = s_tkeep;
 		end
 		F_RX: begin
 			a_rd[s] = rx_hp_rd;
-			a_wr[s] = rx_hp_wr;
-			a_addr[12 * s +: 12] = rx_hp_addr;
-			a_wdata[DATA_WIDTH * s +: 128] = rx_hp_wdata;
-			a_wbe[NB * s +: 16] = rx_hp_wbe;
+			a_row[RW * s +: RW] = rx_row;
+			a_nxt[NB * s +: NB] = rx_nxt;
+			a_we[NB * s +: NB] = rx_we;
+			a_wdata[DATA_WIDTH * s +: DATA_WIDTH] = {NH{rx_sw}};
 		end
 		F_POST: begin
 			a_rd[s] = po_hp_rd;
-			a_wr[s] = po_hp_wr;
-			a_addr[12 * s +: 12] = po_hp_addr;
-			a_wdata[DATA_WIDTH * s +: 128] = po_hp_wdata;
-			a_wbe[NB * s +: 16] = po_hp_wbe;
+			a_row[RW * s +: RW] = po_row;
+			a_nxt[NB * s +: NB] = po_nxt;
+			a_we[NB * s +: NB] = po_we;
+			a_wdata[DATA_WIDTH * s +: DATA_WIDTH] = {NH{po_sw}};
 		end
 		F_EG: begin
 			a_rd[s] = eg_issue;
-			a_addr[12 * s +: 12] = eg_addr;
+			a_row[RW * s +: RW] = eg_row;
+			a_nxt[NB * s +: NB] = eg_nxt;
 		end
 		F_CRY: begin
 			for (l = 0; l < LANES; l = l + 1)
 				if (ln_rd[l] && ln_rd_id[SW * l +: SW] == s[SW-1:0]) begin
 					a_rd[s] = 1'b1;
-					a_addr[12 * s +: 12] = ln_rd_addr[12 * l +: 12];
+					a_row[RW * s +: RW] = lr_row[RW * l +: RW];
+					a_nxt[NB * s +: NB] = lr_nxt[NB * l +: NB];
 				end
 		end
 		default: ;
 		endcase
 		for (l = 0; l < LANES; l = l + 1)
 			if (ln_wr[l] && ln_wr_id[SW * l +: SW] == s[SW-1:0]) begin
-				b_wr[s] = 1'b1;
-				b_addr[12 * s +: 12] = ln_wr_addr[12 * l +: 12];
-				b_wdata[128 * s +: 128] = ln_wr_data[128 * l +: 128];
-				b_wbe[16 * s +: 16] = ln_wr_be[16 * l +: 16];
+				b_row[RW * s +: RW] = lw_row[RW * l +: RW];
+				b_nxt[NB * s +: NB] = lw_nxt[NB * l +: NB];
+				b_we[NB * s +: NB] = lw_we[NB * l +: NB];
+				b_wdata[128 * s +: 128] = ln_sw[128 * l +: 128];
 			end
 	end
 end
