@@ -178,7 +178,8 @@ rtl-lint:
 	@for f in $(RTL_SRC); do \
 		verilator --lint-only -Wall -y $(RTL_DIR) -I$(RTL_DIR)/gen --top-module $$(basename $$f .v) $$f || exit 1; \
 	done; echo "rtl-lint: $(words $(RTL_SRC)) modules clean"
-$(RTL_BUILD)/hls/%.o: hw/hls/%.c
+# the table layout and sizes are in the headers: a changed header rebuilds every C object
+$(RTL_BUILD)/hls/%.o: hw/hls/%.c $(wildcard hw/hls/*.h hw/hls/*.def)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -O2 -Ihw/hls -c $< -o $@
 # A testbench NAME_tb.cpp may come with NAME_tb.mk: extra objects in RTL_TB_LIBS_NAME (made

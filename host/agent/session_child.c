@@ -342,9 +342,36 @@ static void routes_done(void *arg, struct card_job *j)
 	install_done(s, c);
 }
 
-static void stage_routes(struct session *s, struct child *c)
+/* Job j points the child's next hop at its outbound SA and its routes at that next hop: the
+ * routes old (NULL: none) already has are repointed, the others added. */
+static void stage_nh_routes(struct session *s, struct child *c, const struct child *old,
+			    struct card_job *j)
 {
 	struct rib_entry e = { 0 };
+	int rc;
+
+	c->nh_set = true;
+	stage_nh(s, c->nh, VRFSEC_NEXTHOP_SA, c->sa_out, j);
+	e.vrf = s->vrf;
+	e.nh = c->nh;
+	e.kind = RIB_RRI;
+	e.owner = s->id;
+	via_text(s, c, e.via, sizeof(e.via));
+	c->routes_in = true;
+	for (unsigned i = 0; i < c->n_routes; i++) {
+		e.dst = c->routes[i];
+		rc = old && has_route(old, &e.dst)
+			     ? rib_set_nh_q(s->m->rib, s->m->card, s->vrf, &e.dst, e.nh, e.via, j)
+			     : rib_add_q(s->m->rib, s->m->card, &e, j);
+		if (rc && !j->status) {
+			j->status = rc;
+			j->failed_op = CARD_ROUTE_ADD;
+		}
+	}
+}
+
+static void stage_routes(struct session *s, struct child *c)
+{
 	struct card_job *j;
 	int rc = routes_free(s, c);
 
@@ -362,22 +389,7 @@ static void stage_routes(struct session *s, struct child *c)
 		return;
 	}
 	c->job = j;
-	c->nh_set = true;
-	stage_nh(s, c->nh, VRFSEC_NEXTHOP_SA, c->sa_out, j);
-	e.vrf = s->vrf;
-	e.nh = c->nh;
-	e.kind = RIB_RRI;
-	e.owner = s->id;
-	via_text(s, c, e.via, sizeof(e.via));
-	c->routes_in = true;
-	for (unsigned i = 0; i < c->n_routes; i++) {
-		e.dst = c->routes[i];
-		rc = rib_add_q(s->m->rib, s->m->card, &e, j);
-		if (rc && !j->status) {
-			j->status = rc;
-			j->failed_op = CARD_ROUTE_ADD;
-		}
-	}
+	stage_nh_routes(s, c, NULL, j);
 }
 
 /* ---- a rekey: the switch after the new SAs -------------------------------------------------- */
@@ -455,8 +467,6 @@ static void switch_done(void *arg, struct card_job *j)
 static int stage_switch(struct session *s, struct child *c, struct child *old)
 {
 	struct card_job *j = card_job_new(switch_done, c);
-	struct rib_entry e = { 0 };
-	int rc;
 
 	if (!j)
 		return -ENOMEM;
@@ -464,23 +474,7 @@ static int stage_switch(struct session *s, struct child *c, struct child *old)
 	c->job_switch = true;
 	c->switch_from = old->id;
 	c->nh = old->nh;
-	c->nh_set = true;
-	stage_nh(s, c->nh, VRFSEC_NEXTHOP_SA, c->sa_out, j);
-	e.vrf = s->vrf;
-	e.nh = c->nh;
-	e.kind = RIB_RRI;
-	e.owner = s->id;
-	via_text(s, c, e.via, sizeof(e.via));
-	c->routes_in = true;
-	for (unsigned i = 0; i < c->n_routes; i++) {
-		e.dst = c->routes[i];
-		rc = has_route(old, &e.dst) ? rib_set_nh_q(s->m->rib, s->m->card, s->vrf, &e.dst, e.nh, e.via, j)
-					    : rib_add_q(s->m->rib, s->m->card, &e, j);
-		if (rc && !j->status) {
-			j->status = rc;
-			j->failed_op = CARD_ROUTE_ADD;
-		}
-	}
+	stage_nh_routes(s, c, old, j);
 	for (unsigned i = 0; i < old->n_routes; i++)
 		if (!has_route(c, &old->routes[i]))
 			rib_del_q(s->m->rib, s->m->card, s->vrf, &old->routes[i]);
