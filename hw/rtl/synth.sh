@@ -9,7 +9,8 @@
 # A module with a DATA_WIDTH parameter runs twice, DATA_WIDTH=128 (LANES=1) and DATA_WIDTH=512
 # (LANES=4, when it has LANES); every other module runs once at its defaults (width=128 lanes=1).
 # -flatten: one netlist per module, so the statistics are the module's total and constants (e.g. the
-# fixed full-round mode of AES rounds 1..9) propagate across module boundaries.
+# fixed full-round mode of AES rounds 1..9) propagate across module boundaries; the two tops keep
+# their hierarchy (see --one below), their figures are the hierarchy totals.
 # lut counts LUT1..LUT6 plus LUTs used as memory or shift registers (RAM32M/RAM64M/RAM128X1D/
 # RAM256X1S: 4 each, RAM32M16/RAM64M8/RAM256X1D/RAM512X1S: 8, RAM32X1D/RAM64X1D/RAM128X1S: 2,
 # RAM32X1S/RAM64X1S and SRL16E/SRLC32E: 1); bram counts 36 Kb blocks (a RAMB18E2 is half of one).
@@ -33,9 +34,14 @@ if [ "${1:-}" = "--one" ]; then
 	chparam=""
 	[ $# -gt 0 ] && chparam="chparam $* $m;"
 	srcs=$(ls "$dir"/*.v "$dir"/gen/*.v | tr '\n' ' ')
+	# The tops keep their hierarchy: flattened, Yosys's SAT-based memory port sharing meets every
+	# byte bank of every slot at once (512 memories at 512 bits) and runs for hours; kept, each
+	# distinct module is synthesised once and the hierarchy totals count every instance.
+	flat=-flatten
+	case $m in vrfsec_top | vrfsec_pipeline) flat= ;; esac
 	t0=$(date +%s)
 	if ! yosys -q -l "$log" -p "read_verilog -I$dir -I$dir/gen $srcs; $chparam
-		synth_xilinx -flatten -family xcup -top $m; tee -o $stat stat" >/dev/null 2>&1; then
+		synth_xilinx $flat -family xcup -top $m; tee -o $stat stat -top $m" >/dev/null 2>&1; then
 		echo "synth module=$m width=$w lanes=$l: yosys failed, see $log" >"$out/$tag.res"
 		echo "$(($(date +%s) - t0)) fail" >"$out/$tag.time"
 		exit 0
@@ -86,7 +92,8 @@ for m in "$@"; do
 		echo "$m 128 1" >>"$list"
 	fi
 done
-echo "# synth: yosys synth_xilinx -flatten -family xcup, KEY_SLOTS=$key_slots where a module has it"
+echo "# synth: yosys synth_xilinx -family xcup (-flatten but for vrfsec_top and vrfsec_pipeline)," \
+	"KEY_SLOTS=$key_slots where a module has it"
 t0=$(date +%s)
 # Longest first (the flattened tops), so parallel runs finish together.
 awk '{ print ($1 ~ /^vrfsec_(top|pipeline)$/ ? 0 : 1), $0 }' "$list" | sort -s -n -k1,1 |
