@@ -5,23 +5,33 @@
  * surviving pair; the peer's rekey of a pair still installing goes in beside it. */
 #include "session_fx.h"
 
+/* A child up at t = 1000 ms, then the peer's rekey of it (the routes held on the old pair):
+ * *id the old child, *id2 the new one, *nh the next hop of 10.1.0.1/32. */
+static void peer_rekey(struct fx *f, struct session *s, uint32_t *id, uint32_t *id2, uint32_t *nh)
+{
+	struct child_params p;
+
+	session_tick(&f->m, 1000);
+	keys(&p, 0x1000, 0x2000);
+	assert_int_equal(child_up(s, &p, id), 0);
+	settle(f);
+	*nh = mock_route_find(&f->mock, 3, "10.1.0.1/32")->nh;
+	keys(&p, 0x1100, 0x2100);
+	p.hold_routes = true;
+	assert_int_equal(child_rekey(s, *id, &p, id2), 0);
+	settle(f);
+}
+
+/* The peer started the rekey: the new pair goes in and is reported (the answer may leave), but
+ * the routes stay on the old outbound SA until the peer deletes the old pair; then it drains. */
 static void peer_rekey_switches_on_its_delete(void **state)
 {
 	struct fx *f = *state;
 	struct session *s = ra_session(f, "198.51.100.7", 40001);
-	struct child_params p;
 	struct child *old, *nu;
 	uint32_t id, id2, nh;
 
-	session_tick(&f->m, 1000);
-	keys(&p, 0x1000, 0x2000);
-	assert_int_equal(child_up(s, &p, &id), 0);
-	settle(f);
-	nh = mock_route_find(&f->mock, 3, "10.1.0.1/32")->nh;
-	keys(&p, 0x1100, 0x2100);
-	p.hold_routes = true;
-	assert_int_equal(child_rekey(s, id, &p, &id2), 0);
-	settle(f);
+	peer_rekey(f, s, &id, &id2, &nh);
 	old = session_child(s, id);
 	nu = session_child(s, id2);
 	assert_int_equal(f->installed, 2);
@@ -61,18 +71,9 @@ static void peer_rekey_switches_without_delete(void **state)
 {
 	struct fx *f = *state;
 	struct session *s = ra_session(f, "198.51.100.7", 40001);
-	struct child_params p;
 	uint32_t id, id2, nh;
 
-	session_tick(&f->m, 1000);
-	keys(&p, 0x1000, 0x2000);
-	assert_int_equal(child_up(s, &p, &id), 0);
-	settle(f);
-	nh = mock_route_find(&f->mock, 3, "10.1.0.1/32")->nh;
-	keys(&p, 0x1100, 0x2100);
-	p.hold_routes = true;
-	assert_int_equal(child_rekey(s, id, &p, &id2), 0);
-	settle(f);
+	peer_rekey(f, s, &id, &id2, &nh);
 	assert_int_equal(f->mock.nh[nh].sa, session_child(s, id)->sa_out);
 	session_tick(&f->m, 1000 + PEER_REKEY_HOLD_MS);
 	settle(f);

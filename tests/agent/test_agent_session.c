@@ -177,8 +177,6 @@ static void rekey_make_before_break(void **state)
 	session_down(s);
 }
 
-/* The peer started the rekey: the new pair goes in and is reported (the answer may leave), but
- * the routes stay on the old outbound SA until the peer deletes the old pair; then it drains. */
 static void card_events_reach_the_hooks(void **state)
 {
 	struct fx *f = *state;
