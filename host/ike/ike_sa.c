@@ -148,18 +148,27 @@ uint64_t ike_sa_local_spi(const struct ike_sa *sa)
 	return sa->initiator ? sa->spi_i : sa->spi_r;
 }
 
-struct ike_sa *ike_sa_find(struct ike_ctx *ctx, uint64_t spi)
+/* The live SA whose local SPI is spi, as is: for questions that change nothing. */
+static struct ike_sa *sa_lookup(const struct ike_ctx *ctx, uint64_t spi)
 {
 	if (!spi)
 		return NULL;
 	for (struct ike_hnode *e = ike_htab_first(&ctx->by_spi, spi); e; e = ike_htab_next(e)) {
 		struct ike_sa *sa = IKE_CONTAINER(e, struct ike_sa, h_spi);
-		if (sa->state != ST_DEAD && ike_sa_local_spi(sa) == spi) {
-			ike_sa_touch(sa); /* whoever looks it up may move its deadlines */
+		if (sa->state != ST_DEAD && ike_sa_local_spi(sa) == spi)
 			return sa;
-		}
 	}
 	return NULL;
+}
+
+/* The same for a caller that acts on the SA: touched, since it may move its deadlines. */
+struct ike_sa *ike_sa_find(struct ike_ctx *ctx, uint64_t spi)
+{
+	struct ike_sa *sa = sa_lookup(ctx, spi);
+
+	if (sa)
+		ike_sa_touch(sa);
+	return sa;
 }
 
 static int same_addr(const union ike_addr *a, const struct sockaddr *b)
@@ -196,7 +205,7 @@ struct ike_sa *ike_child_lookup(struct ike_ctx *ctx, uint32_t spi_in, struct ike
 uint64_t ike_new_ike_spi(struct ike_ctx *ctx)
 {
 	uint64_t spi = 0;
-	while (!spi || ike_sa_find(ctx, spi))
+	while (!spi || sa_lookup(ctx, spi))
 		if (ike_random(&spi, sizeof(spi)))
 			return 0;
 	return spi;
@@ -770,7 +779,7 @@ int ike_sa_dpd(struct ike_ctx *ctx, uint64_t spi, uint64_t now_ms)
 
 int ike_sa_established(const struct ike_ctx *ctx, uint64_t spi)
 {
-	const struct ike_sa *sa = ike_sa_find((struct ike_ctx *)(uintptr_t)ctx, spi);
+	const struct ike_sa *sa = sa_lookup(ctx, spi);
 	return sa ? sa->state == ST_ESTABLISHED : -ENOENT;
 }
 
